@@ -1,0 +1,22 @@
+#pragma once
+// Every timing and limit of the wire layer in one place, with its documented default.
+#include <QString>
+#include <QStringList>
+
+namespace Hallway {
+
+struct ConnectionOptions {
+    int commandTimeoutMs = 30000;       // a command without a reply fails with ETIMEOUT
+    int pingTimeoutMs = 15000;          // watchdog tick; must exceed the server's pingInterval
+    int maxMissedPings = 1;             // reconnect after (maxMissedPings+1) ticks without a server ping
+    int reconnectFirstMinMs = 500;      // first retry after a random delay in [min, max] ...
+    int reconnectFirstMaxMs = 1500;     // ... never at once, so a closing server can finish (PROTOCOL §7.1)
+    int reconnectMaxMs = 30000;         // cap of the full-jitter exponential backoff
+    qint64 maxFrameBytes = 1024 * 1024; // an incoming frame above this closes the connection (ETOOLARGE)
+    qint64 maxOutgoingBytes = 256 * 1024; // a command above this is refused locally (ETOOLARGE)
+    QString caFile;                     // extra PEM CA certificates for private wss:// servers
+    bool ignoreSslErrors = false;       // never on by default; for tests with throwaway certs only
+    QString bearerToken;                // sent as "Authorization: Bearer ..."; never logged
+};
+
+} // namespace Hallway
