@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# README's run command: installs what is missing, builds, starts the local stack (Redis + the
+# realtime server on ws://127.0.0.1:8765/), starts a few demo people unless --no-demo, and
+# launches Hallway connected to it. Without a display it runs under xvfb-run.
+# Closing the app stops the demo people and the stack.
+#   packaging/run.sh [--no-demo] [--instances N] [-- extra hallway arguments]
+set -euo pipefail
+repo=$(cd "$(dirname "$0")/.." && pwd)
+build=${HALLWAY_BUILD_DIR:-$repo/build}
+demo=1; instances=1; app_args=()
+while (($#)); do
+  case "$1" in
+    --no-demo) demo=0; shift ;;
+    --instances) instances=$2; shift 2 ;;
+    --) shift; app_args=("$@"); break ;;
+    *) echo "run.sh: unknown option $1 (try --no-demo, --instances N, -- app args)" >&2; exit 2 ;;
+  esac
+done
+
+"$repo/packaging/install-deps.sh"
+"$repo/packaging/build.sh" --target hallway hallway-cli
+"$repo/packaging/stack.sh" start --instances "$instances"
+trap '"$repo/packaging/stack.sh" stop' EXIT
+url=ws://127.0.0.1:${HALLWAY_STACK_PORT:-8765}/
+if [ "$demo" = 1 ]; then
+  HALLWAY_CLI="$build/app/cli/hallway-cli" "$repo/packaging/demo/demo-people.sh" start "$url"
+fi
+
+me=${USER:-you}
+launch=("$build/app/hallway/hallway" --url "$url" --user "$me" --name "${HALLWAY_NAME:-$me}" --join lobby "${app_args[@]}")
+if [ -z "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ] && [ "${QT_QPA_PLATFORM:-}" != offscreen ]; then
+  echo "run.sh: no display, starting under xvfb-run"
+  xvfb-run -a -s "-screen 0 1280x800x24" "${launch[@]}"
+else
+  "${launch[@]}"
+fi
