@@ -12,6 +12,7 @@ struct ConnectionOptions {
     int reconnectFirstMinMs = 500;      // first retry after a random delay in [min, max] ...
     int reconnectFirstMaxMs = 1500;     // ... never at once, so a closing server can finish (PROTOCOL §7.1)
     int reconnectMaxMs = 30000;         // cap of the full-jitter exponential backoff
+    int connectTimeoutMs = 10000;       // TCP + upgrade + rt/assign-id must finish within this, else retry
     qint64 maxFrameBytes = 1024 * 1024; // an incoming frame above this closes the connection (ETOOLARGE)
     qint64 maxOutgoingBytes = 256 * 1024; // a command above this is refused locally (ETOOLARGE)
     QString caFile;                     // extra PEM CA certificates for private wss:// servers

@@ -12,20 +12,16 @@
 namespace Hallway {
 
 struct Frame {
-    QJsonValue id;          // Undefined when absent; an integral number or a string otherwise
+    QJsonValue id{QJsonValue::Undefined};      // Undefined when absent; an integral number or a string otherwise
     QString command;        // empty only for a reply without one
-    QJsonValue payload;     // Undefined when absent
+    QJsonValue payload{QJsonValue::Undefined}; // Undefined when absent
 
     bool hasId() const { return !id.isUndefined(); }
     // A key to correlate replies: "n:<int>" or "s:<string>", empty without an id.
     QString idKey() const;
     static QString idKey(qint64 numericId);
 
-    struct ParseResult {
-        bool ok = false;
-        Frame frame;
-        QString error;      // why it was refused, for logs and EBADFRAME
-    };
+    struct ParseResult;
     static ParseResult parse(const QByteArray &utf8);
 
     static QByteArray encodeRequest(qint64 id, const QString &command, const QJsonValue &payload);
@@ -34,6 +30,12 @@ struct Frame {
 
     static bool isErrorPayload(const QJsonValue &payload);
     static RtError errorFromPayload(const QJsonValue &payload); // null RtError if not an error
+};
+
+struct Frame::ParseResult {
+    bool ok = false;
+    Frame frame;
+    QString error;      // why it was refused, for logs and EBADFRAME
 };
 
 } // namespace Hallway

@@ -44,23 +44,8 @@ void Reply::then(const QJSValue &ok, const QJSValue &err)
         m_jsCallbacks.append({ok, err});
         return;
     }
-    m_jsCallbacks.append({ok, err});
-    QMetaObject::invokeMethod(this, [this] {
-        const auto callbacks = std::exchange(m_jsCallbacks, {});
-        for (const auto &pair : callbacks) {
-            QJSEngine *engine = qjsEngine(this);
-            if (!engine)
-                continue;
-            if (m_error.isNull() && pair.first.isCallable())
-                pair.first.call({engine->toScriptValue(m_result)});
-            if (!m_error.isNull() && pair.second.isCallable()) {
-                QJSValue e = engine->newObject();
-                e.setProperty(QStringLiteral("code"), m_error.code);
-                e.setProperty(QStringLiteral("message"), m_error.message);
-                pair.second.call({e});
-            }
-        }
-    }, Qt::QueuedConnection);
+    // Already settled (the reply is about to delete itself): answer at once.
+    deliverJs(ok, err);
 }
 
 void Reply::resolve(const QJsonValue &result)

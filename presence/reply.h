@@ -57,9 +57,11 @@ Q_SIGNALS:
 private:
     struct Callback { QPointer<QObject> context; bool hasContext = false; OkFn ok; ErrFn err; };
     void deliver(const Callback &cb);
+    void deliverJs(const QJSValue &ok, const QJSValue &err);
     void settle();
 
     bool m_done = false;
+    bool m_settling = false;  // resolved or rejected; signals go out on the next turn
     QJsonValue m_result;
     RtError m_error;
     QList<Callback> m_callbacks;

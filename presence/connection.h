@@ -1,0 +1,153 @@
+#pragma once
+// Connection: one logical link to a @prsm/realtime server over QWebSocket, across reconnects.
+// It waits for rt/assign-id before sending, correlates replies by id, turns error payloads into
+// RtError, times commands out, answers the JSON heartbeat, watches for missing server pings,
+// and reconnects with jittered backoff over a failover list of URLs. Commands issued while not
+// ready wait in a queue that the owner releases with markReady() (after its resync). It knows
+// nothing of rooms, models or QML; PresenceClient owns one.
+#include "backoff.h"
+#include "connectionoptions.h"
+#include "frame.h"
+
+#include <QDeadlineTimer>
+#include <QHash>
+#include <QList>
+#include <QObject>
+#include <QPointer>
+#include <QTimer>
+#include <QUrl>
+#include <functional>
+
+QT_BEGIN_NAMESPACE
+class QWebSocket;
+QT_END_NAMESPACE
+
+namespace Hallway {
+
+class Connection : public QObject
+{
+    Q_OBJECT
+public:
+    enum class Status { Offline, Connecting, Online, Reconnecting };
+    Q_ENUM(Status)
+
+    enum RequestFlag {
+        NoFlags = 0,
+        Priority = 0x1,   // goes out as soon as the session has an id, ahead of the ready gate
+        Resendable = 0x2, // if the link drops before the reply, send it again on the next session
+    };
+    Q_DECLARE_FLAGS(RequestFlags, RequestFlag)
+
+    using ResultFn = std::function<void(const QJsonValue &result, const RtError &error)>;
+
+    explicit Connection(const ConnectionOptions &options = {}, QObject *parent = nullptr);
+    ~Connection() override;
+
+    ConnectionOptions options() const { return m_options; }
+    void setOptions(const ConnectionOptions &options);
+    QList<QUrl> urls() const { return m_urls; }
+    void setUrls(const QList<QUrl> &urls);
+    QUrl currentUrl() const;
+    // When true (the default) the queue is released right after rt/assign-id.
+    void setAutoReady(bool autoReady) { m_autoReady = autoReady; }
+    void setRandomSource(BackoffPolicy::RandomSource random);
+
+    Status status() const { return m_status; }
+    QString connectionId() const { return m_connectionId; }
+    int latency() const { return m_latency; }
+    int nextRetryIn() const { return m_nextRetryIn; }
+    QString errorCode() const { return m_errorCode; }
+    QString errorString() const { return m_errorString; }
+    bool isReady() const { return m_ready; }
+    int pendingCount() const { return int(m_pending.size()); }
+
+    void open();
+    void close();
+    void retryNow();
+    void markReady();   // release the queued commands (the session must have an id)
+    // Drops the current socket and reconnects (the watchdog's remedy; also for tests).
+    void dropConnection(const QString &reason);
+
+    // Sends (or queues) a command; done runs exactly once. Returns the request id.
+    qint64 request(const QString &command, const QJsonValue &payload, ResultFn done,
+                   RequestFlags flags = NoFlags, int timeoutMs = -1);
+
+Q_SIGNALS:
+    void statusChanged();
+    void connectionIdChanged();
+    void latencyChanged();
+    void nextRetryInChanged();
+    void errorChanged();
+    void connected(const QString &connectionId);  // after every rt/assign-id
+    void disconnected();                          // a session that had an id has ended
+    void pushReceived(const QString &command, const QJsonValue &payload);
+    void errorOccurred(const QString &code, const QString &message);
+
+private:
+    struct Pending {
+        qint64 id = 0;
+        QString command;
+        QByteArray encoded;
+        ResultFn done;
+        RequestFlags flags;
+        QDeadlineTimer deadline;
+        bool sent = false;
+    };
+
+    void startAttempt();
+    void onSocketConnected();
+    void onData(QWebSocket *socket, const QByteArray &utf8);
+    void onSocketError(QWebSocket *socket);
+    void onSocketGone(QWebSocket *socket);
+    void handleFrame(const Frame &frame);
+    void handleAssignId(const QJsonValue &payload);
+    void sendPush(const QString &command);
+    void send(Pending &pending);
+    void flush(bool priorityOnly);
+    void finish(qint64 id, const QJsonValue &result, const RtError &error);
+    void sweepTimeouts();
+    void armTimeoutTimer();
+    void watchdogTick();
+    void scheduleRetry();
+    void updateCountdown();
+    void failAll(const RtError &error);
+    void setStatus(Status status);
+    void setError(const QString &code, const QString &message);
+    void clearError();
+    void setNextRetryIn(int seconds);
+
+    ConnectionOptions m_options;
+    QList<QUrl> m_urls;
+    int m_urlIndex = 0;
+    BackoffPolicy m_backoff;
+    bool m_autoReady = true;
+
+    QPointer<QWebSocket> m_socket;
+    bool m_wanted = false;          // open() called and no close()/fatal error since
+    bool m_everOnline = false;
+    Status m_status = Status::Offline;
+    QString m_connectionId;
+    bool m_ready = false;
+    int m_latency = 0;
+    int m_nextRetryIn = 0;
+    QString m_errorCode;
+    QString m_errorString;
+    RtError m_attemptError;         // why the current socket is going away, when we know
+    bool m_attemptFatal = false;
+
+    qint64 m_nextId = 1;
+    QHash<qint64, Pending> m_pending; // queued and in flight, by id
+    QList<qint64> m_order;            // ids in issue order, for the queue
+
+    QTimer m_timeoutTimer;
+    QTimer m_watchdog;
+    int m_missedPings = 0;
+    QTimer m_retryTimer;
+    QTimer m_countdownTimer;
+    QDeadlineTimer m_retryDeadline;
+    QTimer m_connectTimer;
+};
+
+} // namespace Hallway
+
+Q_DECLARE_OPERATORS_FOR_FLAGS(Hallway::Connection::RequestFlags)
