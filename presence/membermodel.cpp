@@ -1,0 +1,252 @@
+#include "membermodel.h"
+
+#include "logging.h"
+
+namespace Hallway {
+
+namespace {
+QString metaString(const QJsonValue &metadata, const QString &key)
+{
+    const QJsonValue v = metadata.toObject().value(key);
+    return v.isString() ? v.toString() : QString();
+}
+} // namespace
+
+MemberModel::MemberModel(QObject *parent)
+    : QAbstractListModel(parent)
+{
+}
+
+int MemberModel::rowCount(const QModelIndex &parent) const
+{
+    return parent.isValid() ? 0 : int(m_rows.size());
+}
+
+QHash<int, QByteArray> MemberModel::roleNames() const
+{
+    return {
+        {ConnectionIdRole, "connectionId"},
+        {UserIdRole, "userId"},
+        {NameRole, "name"},
+        {AvatarRole, "avatar"},
+        {StateRole, "state"},
+        {StatusRole, "status"},
+        {TypingRole, "typing"},
+        {IsSelfRole, "isSelf"},
+        {MetadataRole, "metadata"},
+    };
+}
+
+QVariant MemberModel::data(const QModelIndex &index, int role) const
+{
+    if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
+        return {};
+    return roleData(m_rows.at(index.row()), role);
+}
+
+QVariant MemberModel::roleData(const Member &m, int role) const
+{
+    switch (role) {
+    case Qt::DisplayRole:
+    case NameRole: return m.name;
+    case ConnectionIdRole: return m.connectionId;
+    case UserIdRole: return m.userId;
+    case AvatarRole: return m.avatar;
+    case StateRole: return m.state.toObject().toVariantMap();
+    case StatusRole: return m.status;
+    case TypingRole: return m.typing;
+    case IsSelfRole: return m.isSelf;
+    case MetadataRole: return m.metadata.toObject().toVariantMap();
+    default: return {};
+    }
+}
+
+QVariantMap MemberModel::get(int row) const
+{
+    QVariantMap out;
+    if (row < 0 || row >= m_rows.size())
+        return out;
+    const auto names = roleNames();
+    for (auto it = names.cbegin(); it != names.cend(); ++it)
+        out.insert(QString::fromUtf8(it.value()), roleData(m_rows.at(row), it.key()));
+    return out;
+}
+
+const MemberModel::Member *MemberModel::find(const QString &connectionId) const
+{
+    const int row = rowOf(connectionId);
+    return row < 0 ? nullptr : &m_rows.at(row);
+}
+
+QStringList MemberModel::connectionIds() const
+{
+    QStringList ids;
+    ids.reserve(m_rows.size());
+    for (const Member &m : m_rows)
+        ids.append(m.connectionId);
+    return ids;
+}
+
+QString MemberModel::statusOf(const QJsonValue &state)
+{
+    const QJsonValue status = state.toObject().value(QLatin1String("status"));
+    if (status.isString() && !status.toString().isEmpty())
+        return status.toString();
+    return QStringLiteral("online");
+}
+
+bool MemberModel::isStandardStatus(const QString &status)
+{
+    return status == QLatin1String("online") || status == QLatin1String("away")
+        || status == QLatin1String("busy") || status == QLatin1String("typing");
+}
+
+void MemberModel::fillFromMetadata(Member &m, const QJsonValue &metadata) const
+{
+    m.metadata = metadata.isObject() ? metadata : QJsonValue();
+    m.userId = metaString(metadata, QStringLiteral("userId"));
+    m.name = metaString(metadata, QStringLiteral("username"));
+    if (m.name.isEmpty())
+        m.name = m.userId;
+    m.avatar = metaString(metadata, QStringLiteral("avatar"));
+}
+
+void MemberModel::deriveStatus(Member &m)
+{
+    m.status = statusOf(m.state);
+    m.typing = m.status == QLatin1String("typing");
+    if (m.typing && m.typingExpired) {
+        m.typing = false;
+        m.status = QStringLiteral("online");
+    }
+}
+
+void MemberModel::emitChanged(int row, const QList<int> &roles)
+{
+    if (roles.isEmpty())
+        return;
+    const QModelIndex idx = index(row, 0);
+    Q_EMIT dataChanged(idx, idx, roles);
+}
+
+bool MemberModel::insert(const QString &connectionId, const QJsonValue &metadata, const QJsonValue &state)
+{
+    if (connectionId.isEmpty() || m_index.contains(connectionId))
+        return false;
+    Member m;
+    m.connectionId = connectionId;
+    fillFromMetadata(m, metadata);
+    m.state = state.isObject() ? state : QJsonValue();
+    m.stateSeq = ++m_seq;
+    m.isSelf = !m_selfId.isEmpty() && connectionId == m_selfId;
+    deriveStatus(m);
+
+    const int row = int(m_rows.size());
+    beginInsertRows(QModelIndex(), row, row);
+    m_rows.append(std::move(m));
+    m_index.insert(connectionId, row);
+    endInsertRows();
+    Q_EMIT countChanged();
+    return true;
+}
+
+bool MemberModel::remove(const QString &connectionId)
+{
+    const int row = rowOf(connectionId);
+    if (row < 0)
+        return false;
+    beginRemoveRows(QModelIndex(), row, row);
+    m_rows.removeAt(row);
+    m_index.remove(connectionId);
+    for (int r = row; r < m_rows.size(); ++r)
+        m_index[m_rows.at(r).connectionId] = r;
+    endRemoveRows();
+    Q_EMIT countChanged();
+    return true;
+}
+
+QList<int> MemberModel::setState(const QString &connectionId, const QJsonValue &state)
+{
+    const int row = rowOf(connectionId);
+    if (row < 0)
+        return {};
+    Member &m = m_rows[row];
+    const QJsonValue next = state.isObject() ? state : QJsonValue();
+    const bool wasExpired = m.typingExpired;
+    if (next == m.state && !wasExpired)
+        return {};
+    const QString oldStatus = m.status;
+    const bool oldTyping = m.typing;
+    const bool stateChanged = next != m.state;
+    m.state = next;
+    m.typingExpired = false; // a fresh state (even the same typing state again) revives typing
+    m.stateSeq = ++m_seq;
+    deriveStatus(m);
+
+    QList<int> roles;
+    if (stateChanged)
+        roles << StateRole;
+    if (m.status != oldStatus)
+        roles << StatusRole;
+    if (m.typing != oldTyping)
+        roles << TypingRole;
+    emitChanged(row, roles);
+    return roles;
+}
+
+QList<int> MemberModel::setMetadata(const QString &connectionId, const QJsonValue &metadata)
+{
+    const int row = rowOf(connectionId);
+    if (row < 0 || !metadata.isObject())
+        return {};
+    Member &m = m_rows[row];
+    if (m.metadata == metadata)
+        return {};
+    const Member before = m;
+    fillFromMetadata(m, metadata);
+    QList<int> roles{MetadataRole};
+    if (m.userId != before.userId)
+        roles << UserIdRole;
+    if (m.name != before.name)
+        roles << NameRole;
+    if (m.avatar != before.avatar)
+        roles << AvatarRole;
+    emitChanged(row, roles);
+    return roles;
+}
+
+bool MemberModel::expireTyping(const QString &connectionId)
+{
+    const int row = rowOf(connectionId);
+    if (row < 0)
+        return false;
+    Member &m = m_rows[row];
+    if (!m.typing)
+        return false;
+    m.typingExpired = true;
+    deriveStatus(m);
+    emitChanged(row, {StatusRole, TypingRole});
+    return true;
+}
+
+void MemberModel::setSelfConnectionId(const QString &connectionId)
+{
+    if (m_selfId == connectionId)
+        return;
+    const QString old = m_selfId;
+    m_selfId = connectionId;
+    for (const QString &id : {old, connectionId}) {
+        const int row = rowOf(id);
+        if (row < 0)
+            continue;
+        Member &m = m_rows[row];
+        const bool self = !m_selfId.isEmpty() && id == m_selfId;
+        if (m.isSelf != self) {
+            m.isSelf = self;
+            emitChanged(row, {IsSelfRole});
+        }
+    }
+    Q_EMIT selfConnectionIdChanged();
+}
+
+} // namespace Hallway

@@ -1,0 +1,100 @@
+#pragma once
+// MemberModel: the connections present in one room, one row per connection, as QML sees them
+// (connection id, who it belongs to, its raw presence state and the status derived from it).
+// Owned by its Room, which is the only writer: Room applies presence events and snapshot
+// diffs through the mutators below, each of which emits a precise insert, remove or
+// dataChanged carrying only the roles that changed. Lookup by connection id is O(1) through
+// a QHash id→row; removal shifts the rows after it (memmove) and re-indexes them. It knows
+// nothing of sockets. UserModel groups these rows into people.
+#include <QAbstractListModel>
+#include <QHash>
+#include <QJsonObject>
+#include <QJsonValue>
+#include <QList>
+#include <QString>
+#include <QtQml/qqmlregistration.h>
+
+namespace Hallway {
+
+class MemberModel : public QAbstractListModel
+{
+    Q_OBJECT
+    QML_ELEMENT
+    QML_UNCREATABLE("MemberModel belongs to a Room")
+    Q_PROPERTY(int count READ count NOTIFY countChanged)
+    Q_PROPERTY(QString selfConnectionId READ selfConnectionId NOTIFY selfConnectionIdChanged)
+
+public:
+    enum Role {
+        ConnectionIdRole = Qt::UserRole + 1,
+        UserIdRole,
+        NameRole,
+        AvatarRole,
+        StateRole,      // QVariantMap: the raw state object ({} when none)
+        StatusRole,     // "online" | "away" | "busy" | "typing" | a custom string ("ready")
+        TypingRole,     // bool
+        IsSelfRole,     // bool: this connection is ours
+        MetadataRole,   // QVariantMap: the raw connection metadata
+    };
+    Q_ENUM(Role)
+
+    struct Member {
+        QString connectionId;
+        QJsonValue metadata;      // {userId, username, avatar?} or null
+        QString userId;
+        QString name;
+        QString avatar;
+        QJsonValue state;         // object, or null when none
+        QString status;           // derived, see statusOf()
+        bool typing = false;
+        bool typingExpired = false; // a typing state aged out locally (no expiry event came)
+        bool isSelf = false;
+        quint64 stateSeq = 0;     // model-wide arrival order of this member's current state
+    };
+
+    explicit MemberModel(QObject *parent = nullptr);
+
+    int rowCount(const QModelIndex &parent = QModelIndex()) const override;
+    QVariant data(const QModelIndex &index, int role) const override;
+    QHash<int, QByteArray> roleNames() const override;
+
+    int count() const { return int(m_rows.size()); }
+    QString selfConnectionId() const { return m_selfId; }
+
+    // Reading (C++): O(1).
+    bool contains(const QString &connectionId) const { return m_index.contains(connectionId); }
+    int rowOf(const QString &connectionId) const { return m_index.value(connectionId, -1); }
+    const Member &at(int row) const { return m_rows.at(row); }
+    const Member *find(const QString &connectionId) const;
+    QStringList connectionIds() const;
+    Q_INVOKABLE QVariantMap get(int row) const;
+
+    // Writing (Room). Each is idempotent and returns false / an empty list when nothing changed.
+    bool insert(const QString &connectionId, const QJsonValue &metadata, const QJsonValue &state = QJsonValue());
+    bool remove(const QString &connectionId);
+    QList<int> setState(const QString &connectionId, const QJsonValue &state); // changed roles
+    QList<int> setMetadata(const QString &connectionId, const QJsonValue &metadata);
+    bool expireTyping(const QString &connectionId); // typing aged out locally: typing=false, status "online"
+    void setSelfConnectionId(const QString &connectionId);
+
+    // "online" when there is no state or no string status, otherwise state.status.
+    static QString statusOf(const QJsonValue &state);
+    static bool isStandardStatus(const QString &status); // online, away, busy, typing
+
+Q_SIGNALS:
+    void countChanged();
+    void selfConnectionIdChanged();
+
+private:
+    QVariant roleData(const Member &m, int role) const;
+    void fillFromMetadata(Member &m, const QJsonValue &metadata) const;
+    static void deriveStatus(Member &m);
+    void emitChanged(int row, const QList<int> &roles);
+
+    QList<Member> m_rows;
+    QHash<QString, int> m_index;
+    QString m_selfId;
+    quint64 m_seq = 0;
+};
+
+} // namespace Hallway

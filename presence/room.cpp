@@ -1,0 +1,322 @@
+#include "room.h"
+
+#include "logging.h"
+
+#include <QDateTime>
+#include <QSet>
+
+namespace Hallway {
+
+namespace {
+const QString kPlaceholderPrefix = QStringLiteral("connection:");
+constexpr int kMaxEarlyStates = 256;
+} // namespace
+
+Room::Room(const QString &name, QObject *parent)
+    : Room(name, ModelOptions(), parent)
+{
+}
+
+Room::Room(const QString &name, const ModelOptions &options, QObject *parent)
+    : QObject(parent)
+    , m_name(name)
+    , m_options(options)
+    , m_members(new MemberModel(this))
+    , m_users(new UserModel(this))
+    , m_messages(new MessageModel(this))
+    , m_typing(new TypingPublisher(options.typing, this))
+    , m_tracker(new TypingTracker(this))
+{
+    m_users->setGraceMs(options.userGraceMs);
+    m_users->setSource(m_members);
+    m_messages->setMaxRows(options.maxMessages);
+    m_messages->setHeaderRunMs(options.headerRunMs);
+    m_tracker->setExpiryMs(options.remoteTypingExpiryMs);
+
+    connect(m_members, &MemberModel::countChanged, this, &Room::memberCountChanged);
+    connect(m_users, &UserModel::countChanged, this, &Room::onlineCountChanged);
+    connect(m_tracker, &TypingTracker::changed, this, &Room::typingChanged);
+    connect(m_tracker, &TypingTracker::expired, this, [this](const QString &connectionId) {
+        m_members->expireTyping(connectionId);
+    });
+    // Join/leave rows are per person (after the grace period), never per device or for us.
+    connect(m_users, &UserModel::personAdded, this, [this](const QString &key, const QString &name) {
+        if (m_quietPeople || key.startsWith(kPlaceholderPrefix) || (!m_selfUserId.isEmpty() && key == m_selfUserId))
+            return;
+        const UserModel::Person *p = m_users->find(key);
+        if (p && p->isSelf)
+            return;
+        m_messages->addSystem(QStringLiteral("join"), key, name.isEmpty() ? key : name,
+                              QDateTime::currentMSecsSinceEpoch());
+    });
+    connect(m_users, &UserModel::personRemoved, this, [this](const QString &key, const QString &name) {
+        if (key.startsWith(kPlaceholderPrefix) || (!m_selfUserId.isEmpty() && key == m_selfUserId))
+            return;
+        m_messages->addSystem(QStringLiteral("leave"), key, name.isEmpty() ? key : name,
+                              QDateTime::currentMSecsSinceEpoch());
+    });
+}
+
+Room::~Room() = default;
+
+void Room::setClock(const Clock &clock)
+{
+    m_users->setClock(clock);
+    m_typing->setClock(clock);
+    m_tracker->setClock(clock);
+}
+
+void Room::setJoined(bool joined)
+{
+    if (m_joined == joined)
+        return;
+    m_joined = joined;
+    if (!joined)
+        m_typing->stop();
+    Q_EMIT joinedChanged();
+}
+
+// ---- presence ---------------------------------------------------------------------------
+
+void Room::apply(const PresenceEvent &event)
+{
+    if (event.room != m_name || event.connectionId.isEmpty())
+        return;
+    switch (event.type) {
+    case PresenceEvent::Type::Join:
+        join(event.connectionId, event.metadata, event.timestamp, true);
+        break;
+    case PresenceEvent::Type::Leave:
+        leave(event.connectionId, event.timestamp);
+        break;
+    case PresenceEvent::Type::State:
+        setState(event.connectionId, event.state);
+        break;
+    }
+}
+
+void Room::join(const QString &id, const QJsonValue &metadata, qint64 timestamp, bool notify)
+{
+    const auto departed = m_departed.constFind(id);
+    if (departed != m_departed.constEnd()) {
+        // A join older than the leave we saw is a stale copy; a newer one is a real re-join
+        // of the same connection (rt/leave-room then rt/join-room keeps the id).
+        if (timestamp <= 0 || (*departed > 0 && timestamp <= *departed))
+            return;
+        m_departed.erase(departed);
+    }
+    if (timestamp > 0)
+        m_joinedAt.insert(id, qMax(timestamp, m_joinedAt.value(id)));
+    if (m_members->contains(id)) { // a repeated join: at most new metadata
+        if (metadata.isObject())
+            setMemberMetadata(id, metadata);
+        return;
+    }
+    m_members->insert(id, metadata, m_earlyStates.take(id));
+    updateSelfUser();
+    syncTyping(id);
+    if (notify) {
+        const MemberModel::Member *m = m_members->find(id);
+        Q_EMIT memberJoined(id, m->userId, m->name);
+    }
+}
+
+void Room::leave(const QString &id, qint64 timestamp)
+{
+    // A leave older than this connection's last join is a late duplicate (§12.2, §12.4).
+    if (timestamp > 0 && timestamp < m_joinedAt.value(id, 0))
+        return;
+    markDeparted(id, timestamp);
+    m_earlyStates.remove(id);
+    m_joinedAt.remove(id);
+    const MemberModel::Member *m = m_members->find(id);
+    if (!m)
+        return;
+    const QString userId = m->userId;
+    const QString name = m->name;
+    m_tracker->remove(id);
+    m_members->remove(id);
+    Q_EMIT memberLeft(id, userId, name);
+}
+
+void Room::setState(const QString &id, const QJsonValue &state)
+{
+    if (m_departed.contains(id))
+        return;
+    if (!m_members->contains(id)) { // before its join (or its metadata) arrived
+        if (m_earlyStates.size() < kMaxEarlyStates || m_earlyStates.contains(id))
+            m_earlyStates.insert(id, state);
+        return;
+    }
+    const QList<int> roles = m_members->setState(id, state);
+    syncTyping(id); // every typing state restarts the local expiry, changed or not
+    if (!roles.isEmpty()) {
+        const MemberModel::Member *m = m_members->find(id);
+        Q_EMIT memberStateChanged(id, m->userId, m->name);
+    }
+}
+
+void Room::markDeparted(const QString &id, qint64 timestamp)
+{
+    if (!m_departed.contains(id)) {
+        m_departedOrder.enqueue(id);
+        while (m_departedOrder.size() > qMax(1, m_options.departedMemory))
+            m_departed.remove(m_departedOrder.dequeue());
+    }
+    m_departed.insert(id, qMax(timestamp, m_departed.value(id, 0)));
+}
+
+void Room::applySnapshot(const PresenceSnapshot &snapshot)
+{
+    if (snapshot.room != m_name)
+        return;
+    const bool initial = !m_initialSnapshotDone;
+    m_initialSnapshotDone = true;
+    m_quietPeople = initial;
+
+    // Inserts and updates first, removals last, so a person whose device was replaced (our
+    // own reconnect, typically) never drops to zero devices and never flickers.
+    QSet<QString> present;
+    present.reserve(snapshot.members.size());
+    for (const MemberInfo &info : snapshot.members) {
+        const QString &id = info.connectionId;
+        if (id.isEmpty() || m_departed.contains(id))
+            continue; // a ghost of the cleanup race (§12.14): seen leaving, never resurrected
+        present.insert(id);
+        const QJsonValue state = snapshot.states.value(id);
+        if (!m_members->contains(id)) {
+            m_earlyStates.insert(id, state);
+            join(id, info.metadata, 0, !initial);
+            continue;
+        }
+        if (info.metadata.isObject())
+            setMemberMetadata(id, info.metadata);
+        setState(id, state);
+    }
+    const QStringList current = m_members->connectionIds();
+    for (const QString &id : current) {
+        if (!present.contains(id))
+            leave(id, 0);
+    }
+    m_earlyStates.clear();
+    m_quietPeople = false;
+}
+
+void Room::setMemberMetadata(const QString &connectionId, const QJsonValue &metadata)
+{
+    if (m_members->setMetadata(connectionId, metadata).isEmpty())
+        return;
+    updateSelfUser();
+    // Typing names follow the metadata.
+    const MemberModel::Member *m = m_members->find(connectionId);
+    if (m && m->typing)
+        syncTyping(connectionId);
+}
+
+void Room::setSelfConnectionId(const QString &connectionId)
+{
+    if (connectionId == m_members->selfConnectionId())
+        return;
+    m_members->setSelfConnectionId(connectionId);
+    updateSelfUser();
+    syncTyping(connectionId);
+    Q_EMIT selfChanged();
+}
+
+void Room::setSelfUserId(const QString &userId)
+{
+    m_selfUserExplicit = !userId.isEmpty();
+    if (userId == m_selfUserId)
+        return;
+    m_selfUserId = userId;
+    m_messages->setSelfUserId(userId);
+    // Our own user's other devices are "us": never list them as typing.
+    for (const QString &id : m_members->connectionIds())
+        syncTyping(id);
+    Q_EMIT selfChanged();
+}
+
+void Room::updateSelfUser()
+{
+    if (m_selfUserExplicit)
+        return;
+    const MemberModel::Member *self = m_members->find(m_members->selfConnectionId());
+    if (!self || self->userId.isEmpty() || self->userId == m_selfUserId)
+        return;
+    setSelfUserId(self->userId);
+    m_selfUserExplicit = false;
+}
+
+void Room::syncTyping(const QString &connectionId)
+{
+    const MemberModel::Member *m = m_members->find(connectionId);
+    if (!m) {
+        m_tracker->remove(connectionId);
+        return;
+    }
+    const bool us = m->isSelf || (!m_selfUserId.isEmpty() && m->userId == m_selfUserId);
+    m_tracker->update(connectionId, m->userId, m->name, m->typing && !us);
+}
+
+// ---- chat -------------------------------------------------------------------------------
+
+void Room::addHistory(const QJsonArray &history)
+{
+    m_messages->addHistory(history);
+}
+
+void Room::addMessage(const QJsonValue &message)
+{
+    m_messages->addLive(message);
+}
+
+QString Room::sendMessage(const QString &text)
+{
+    if (text.trimmed().isEmpty())
+        return QString();
+    const MemberModel::Member *self = m_members->find(m_members->selfConnectionId());
+    const QString localId = m_messages->addPending(text, m_selfUserId, self ? self->name : m_selfUserId);
+    m_typing->messageSent();
+    const int row = m_messages->rowOfLocal(localId);
+    send(localId, text, row >= 0 ? m_messages->at(row).clientId : localId);
+    return localId;
+}
+
+bool Room::retryMessage(const QString &localId)
+{
+    QString text, clientId;
+    if (!m_messages->prepareRetry(localId, &text, &clientId))
+        return false;
+    send(localId, text, clientId);
+    return true;
+}
+
+void Room::send(const QString &localId, const QString &text, const QString &clientId)
+{
+    const QJsonObject payload{
+        {QStringLiteral("room"), m_name},
+        {QStringLiteral("text"), text},
+        {QStringLiteral("clientId"), clientId},
+    };
+    Q_EMIT sendRequested(localId, payload);
+    if (m_send)
+        m_send(localId, payload);
+}
+
+void Room::messageSent(const QString &localId, const QJsonObject &result)
+{
+    m_messages->markSent(localId, result);
+}
+
+void Room::messageFailed(const QString &localId, const QString &errorCode)
+{
+    qCDebug(lcPresence) << "room" << m_name << "send failed:" << errorCode;
+    m_messages->markFailed(localId, errorCode);
+}
+
+void Room::setComposerText(const QString &text)
+{
+    m_typing->setText(text);
+}
+
+} // namespace Hallway

@@ -1,0 +1,74 @@
+#pragma once
+// Session: the glue between one PresenceClient and the models QML binds to. It owns its
+// client (unless given one), the list of joined rooms (Session.rooms), our status
+// (Session.status, automatic away from Session.activity) and one Room per joined room. It
+// routes what the client emits (snapshots, events, resolved metadata, chat history and live
+// messages, connection ids) to the right Room, wires each Room's typing publisher to
+// publishPresenceState and its sends to chat:send, and declares our composed presence state
+// ({"status": online|away|busy|typing}) to each room after every snapshot and resync. The app
+// (or hallway-cli) creates one Session; it holds no socket code itself.
+#include "activitymonitor.h"
+#include "modeloptions.h"
+#include "presenceclient.h"
+#include "presencetypes.h"
+#include "reply.h"
+#include "room.h"
+#include "roomlistmodel.h"
+#include "statuscontroller.h"
+
+#include <QHash>
+#include <QObject>
+#include <QPointer>
+#include <QtQml/qqmlregistration.h>
+
+namespace Hallway {
+
+class Session : public QObject
+{
+    Q_OBJECT
+    QML_ELEMENT
+    Q_PROPERTY(Hallway::PresenceClient *client READ client CONSTANT)
+    Q_PROPERTY(Hallway::RoomListModel *rooms READ rooms CONSTANT)
+    Q_PROPERTY(Hallway::StatusController *status READ status CONSTANT)
+    Q_PROPERTY(Hallway::ActivityMonitor *activity READ activity CONSTANT)
+
+public:
+    explicit Session(QObject *parent = nullptr);
+    explicit Session(PresenceClient *client, QObject *parent = nullptr);
+    Session(PresenceClient *client, const ModelOptions &options, QObject *parent = nullptr);
+    ~Session() override;
+
+    PresenceClient *client() const { return m_client; }
+    RoomListModel *rooms() const { return m_rooms; }
+    StatusController *status() const { return m_status; }
+    ActivityMonitor *activity() const { return m_activity; }
+    ModelOptions options() const { return m_options; }
+    void setOptions(const ModelOptions &options); // for rooms joined afterwards
+
+    // Creates the Room (or returns the existing one), joins and subscribes to presence,
+    // subscribes chat:<name> with historyLimit and declares our status there.
+    Q_INVOKABLE Hallway::Room *join(const QString &name);
+    Q_INVOKABLE void leave(const QString &name);
+    Q_INVOKABLE Hallway::Room *room(const QString &name) const;
+    Q_INVOKABLE Hallway::Reply *listRooms(); // rooms:list -> {rooms:[{name, connections, users}]}
+
+    static QString chatChannel(const QString &room) { return QStringLiteral("chat:") + room; }
+
+Q_SIGNALS:
+    void roomAdded(Hallway::Room *room);
+    void roomRemoved(const QString &name);
+
+private:
+    void init();
+    Room *roomForChannel(const QString &channel) const;
+    void onSnapshot(const PresenceSnapshot &snapshot);
+    void onStatusChanged();
+
+    PresenceClient *m_client;
+    ModelOptions m_options;
+    RoomListModel *m_rooms;
+    ActivityMonitor *m_activity;
+    StatusController *m_status;
+};
+
+} // namespace Hallway

@@ -1,0 +1,530 @@
+#include "usermodel.h"
+
+#include "logging.h"
+
+#include <QJSEngine>
+#include <QJsonDocument>
+#include <QtQml/qqml.h>
+#include <algorithm>
+#include <limits>
+
+namespace Hallway {
+
+namespace {
+const QString kTyping = QStringLiteral("typing");
+const QString kOnline = QStringLiteral("online");
+const QString kBusy = QStringLiteral("busy");
+const QString kAway = QStringLiteral("away");
+
+int availability(const QString &status) // lower = more available; standard statuses only
+{
+    if (status == kBusy)
+        return 1;
+    if (status == kAway)
+        return 2;
+    return 0; // online (and typing that aged out shows as online)
+}
+} // namespace
+
+UserModel::UserModel(QObject *parent)
+    : QAbstractListModel(parent)
+    , m_graceMs(ModelOptions().userGraceMs)
+    , m_clock(steadyClock())
+{
+    m_graceTimer.setSingleShot(true);
+    connect(&m_graceTimer, &QTimer::timeout, this, &UserModel::processTimers);
+}
+
+UserModel::~UserModel() = default;
+
+int UserModel::rowCount(const QModelIndex &parent) const
+{
+    return parent.isValid() ? 0 : int(m_rows.size());
+}
+
+QHash<int, QByteArray> UserModel::roleNames() const
+{
+    return {
+        {UserIdRole, "userId"},
+        {NameRole, "name"},
+        {AvatarRole, "avatar"},
+        {ConnectionsRole, "connections"},
+        {StatusRole, "status"},
+        {TypingRole, "typing"},
+        {IsSelfRole, "isSelf"},
+        {StateRole, "state"},
+        {StatusRankRole, "statusRank"},
+        {InitialsRole, "initials"},
+        {ColorSeedRole, "colorSeed"},
+        {HueRole, "hue"},
+        {ConnectionIdsRole, "connectionIds"},
+    };
+}
+
+QVariant UserModel::data(const QModelIndex &index, int role) const
+{
+    if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
+        return {};
+    return roleData(m_rows.at(index.row()), role);
+}
+
+QVariant UserModel::roleData(const Person &p, int role) const
+{
+    switch (role) {
+    case Qt::DisplayRole:
+    case NameRole: return p.name.isEmpty() ? p.key : p.name;
+    case UserIdRole: return p.key;
+    case AvatarRole: return p.avatar;
+    case ConnectionsRole: return int(p.devices.size());
+    case StatusRole: return p.status;
+    case TypingRole: return p.typing;
+    case IsSelfRole: return p.isSelf;
+    case StateRole: return p.state;
+    case StatusRankRole: return statusRank(p.status);
+    case InitialsRole: return initialsFor(p.name.isEmpty() ? p.key : p.name);
+    case ColorSeedRole: return int(colorSeedFor(p.key) & 0x7fffffff);
+    case HueRole: return hueFor(p.key);
+    case ConnectionIdsRole: {
+        QStringList ids = p.devices.keys();
+        ids.sort();
+        return ids;
+    }
+    default: return {};
+    }
+}
+
+QVariantMap UserModel::get(int row) const
+{
+    QVariantMap out;
+    if (row < 0 || row >= m_rows.size())
+        return out;
+    const auto names = roleNames();
+    for (auto it = names.cbegin(); it != names.cend(); ++it)
+        out.insert(QString::fromUtf8(it.value()), roleData(m_rows.at(row), it.key()));
+    return out;
+}
+
+const UserModel::Person *UserModel::find(const QString &key) const
+{
+    const int row = rowOf(key);
+    return row < 0 ? nullptr : &m_rows.at(row);
+}
+
+// ---- static helpers ---------------------------------------------------------------------
+
+QString UserModel::mergeStatus(const QList<Device> &devices)
+{
+    if (devices.isEmpty())
+        return kOnline;
+    const Device *newestCustom = nullptr;
+    int best = 3;
+    QString bestStatus = kOnline;
+    for (const Device &d : devices) {
+        if (d.typing)
+            return kTyping;
+        if (!MemberModel::isStandardStatus(d.status)) {
+            if (!newestCustom || d.seq > newestCustom->seq)
+                newestCustom = &d;
+            continue;
+        }
+        const int a = availability(d.status);
+        if (a < best) {
+            best = a;
+            bestStatus = a == 0 ? kOnline : d.status;
+        }
+    }
+    return newestCustom ? newestCustom->status : bestStatus;
+}
+
+int UserModel::statusRank(const QString &status)
+{
+    if (status == kBusy)
+        return 1;
+    if (status == kAway)
+        return 2;
+    return 0; // online, typing, custom
+}
+
+QString UserModel::initialsFor(const QString &name)
+{
+    auto firstLetter = [](const QString &word) {
+        if (word.isEmpty())
+            return QString();
+        const int len = (word.at(0).isHighSurrogate() && word.size() > 1) ? 2 : 1;
+        return word.left(len).toUpper();
+    };
+    const QStringList words = name.simplified().split(QLatin1Char(' '), Qt::SkipEmptyParts);
+    if (words.isEmpty())
+        return QString();
+    if (words.size() == 1)
+        return firstLetter(words.first());
+    return firstLetter(words.first()) + firstLetter(words.last());
+}
+
+quint32 UserModel::colorSeedFor(const QString &key)
+{
+    quint32 h = 2166136261u;
+    const QByteArray bytes = key.toUtf8();
+    for (char c : bytes) {
+        h ^= quint8(c);
+        h *= 16777619u;
+    }
+    return h;
+}
+
+// ---- configuration ----------------------------------------------------------------------
+
+void UserModel::setSource(MemberModel *source)
+{
+    if (m_source == source)
+        return;
+    for (const auto &c : std::as_const(m_sourceConnections))
+        disconnect(c);
+    m_sourceConnections.clear();
+    m_source = source;
+    if (source) {
+        m_sourceConnections << connect(source, &QAbstractItemModel::rowsInserted, this, &UserModel::onRowsInserted)
+                            << connect(source, &QAbstractItemModel::rowsAboutToBeRemoved, this, &UserModel::onRowsAboutToBeRemoved)
+                            << connect(source, &QAbstractItemModel::dataChanged, this, &UserModel::onDataChanged)
+                            << connect(source, &QAbstractItemModel::modelReset, this, &UserModel::rebuild)
+                            << connect(source, &QObject::destroyed, this, [this] { setSource(nullptr); });
+    }
+    rebuild();
+    Q_EMIT sourceChanged();
+}
+
+void UserModel::setGroupBy(const QString &field)
+{
+    if (m_groupBy == field)
+        return;
+    m_groupBy = field;
+    rebuild();
+    Q_EMIT groupByChanged();
+}
+
+void UserModel::setKeyFunction(const QJSValue &function)
+{
+    if (!function.isCallable() && !function.isUndefined() && !function.isNull()) {
+        qCWarning(lcPresence) << "UserModel.keyFunction must be a function";
+        return;
+    }
+    m_jsKey = function.isCallable() ? function : QJSValue();
+    m_jsEngine = qjsEngine(this);
+    if (m_jsKey.isCallable() && !m_jsEngine)
+        qCWarning(lcPresence) << "UserModel.keyFunction set without a QML engine: ignored";
+    rebuild();
+    Q_EMIT keyFunctionChanged();
+}
+
+void UserModel::setKeyFunction(KeyFunction function)
+{
+    m_keyFn = std::move(function);
+    rebuild();
+    Q_EMIT keyFunctionChanged();
+}
+
+void UserModel::setGraceMs(int ms)
+{
+    ms = qMax(0, ms);
+    if (m_graceMs == ms)
+        return;
+    m_graceMs = ms;
+    Q_EMIT graceMsChanged();
+}
+
+void UserModel::setClock(Clock clock)
+{
+    m_clock = clock ? std::move(clock) : steadyClock();
+}
+
+QString UserModel::keyFor(const MemberModel::Member &m) const
+{
+    QString key;
+    if (m_keyFn) {
+        key = m_keyFn(m.metadata, m.connectionId);
+    } else if (m_jsKey.isCallable() && m_jsEngine) {
+        QJSValue fn = m_jsKey;
+        const QJSValue result = fn.call({m_jsEngine->toScriptValue(m.metadata.toVariant()),
+                                         QJSValue(m.connectionId)});
+        if (result.isError())
+            qCWarning(lcPresence) << "UserModel.keyFunction threw:" << result.toString();
+        else if (!result.isUndefined() && !result.isNull())
+            key = result.toString();
+    } else if (!m_groupBy.isEmpty()) {
+        const QJsonValue v = m.metadata.toObject().value(m_groupBy);
+        if (v.isString())
+            key = v.toString();
+        else if (v.isDouble() || v.isBool())
+            key = v.toVariant().toString();
+        else if (v.isObject() || v.isArray())
+            key = QString::fromUtf8(QJsonDocument::fromVariant(v.toVariant()).toJson(QJsonDocument::Compact));
+    } else {
+        key = m.userId;
+    }
+    if (key.isEmpty())
+        key = QStringLiteral("connection:") + m.connectionId; // unknown: its own person for now
+    return key;
+}
+
+// ---- following the source ---------------------------------------------------------------
+
+void UserModel::rebuild()
+{
+    // Only for a change of source or grouping: the whole row set changes meaning.
+    beginResetModel();
+    m_rows.clear();
+    m_index.clear();
+    m_connKey.clear();
+    m_grace.clear();
+    if (m_source) {
+        for (int r = 0; r < m_source->rowCount(); ++r)
+            addConnection(m_source->at(r), false);
+    }
+    endResetModel();
+    armTimer();
+    Q_EMIT countChanged();
+}
+
+void UserModel::onRowsInserted(const QModelIndex &parent, int first, int last)
+{
+    if (parent.isValid())
+        return;
+    for (int r = first; r <= last; ++r)
+        addConnection(m_source->at(r), true);
+}
+
+void UserModel::onRowsAboutToBeRemoved(const QModelIndex &parent, int first, int last)
+{
+    if (parent.isValid())
+        return;
+    for (int r = first; r <= last; ++r)
+        removeConnection(m_source->at(r).connectionId);
+}
+
+void UserModel::onDataChanged(const QModelIndex &topLeft, const QModelIndex &bottomRight, const QList<int> &roles)
+{
+    if (!topLeft.isValid() || !bottomRight.isValid())
+        return;
+    // Only a metadata change can move a device to another person: skip the key function
+    // (possibly JavaScript) for the frequent state changes.
+    const bool regroup = roles.isEmpty() || roles.contains(MemberModel::MetadataRole)
+        || roles.contains(MemberModel::UserIdRole);
+    for (int r = topLeft.row(); r <= bottomRight.row(); ++r)
+        updateConnection(m_source->at(r), regroup);
+}
+
+void UserModel::addConnection(const MemberModel::Member &m, bool notify)
+{
+    const QString key = keyFor(m);
+    m_connKey.insert(m.connectionId, key);
+    Device d{m.status, m.typing, m.isSelf, m.state.toObject(), m.stateSeq};
+
+    int row = rowOf(key);
+    if (row < 0) {
+        Person p;
+        p.key = key;
+        p.name = m.name;
+        p.avatar = m.avatar;
+        p.devices.insert(m.connectionId, d);
+        recompute(p, nullptr);
+        row = int(m_rows.size());
+        if (notify)
+            beginInsertRows(QModelIndex(), row, row);
+        m_rows.append(p);
+        m_index.insert(key, row);
+        if (notify) {
+            endInsertRows();
+            Q_EMIT countChanged();
+            Q_EMIT personAdded(key, p.name);
+            if (p.typing)
+                Q_EMIT typingChanged(key, true);
+        }
+        return;
+    }
+
+    Person &p = m_rows[row];
+    QList<int> changed;
+    const bool wasTyping = p.typing;
+    if (p.inGrace) {
+        p.inGrace = false;
+        m_grace.remove(key);
+    }
+    if (!m.name.isEmpty() && m.name != p.name) {
+        p.name = m.name;
+        changed << NameRole << InitialsRole;
+    }
+    if (!m.avatar.isEmpty() && m.avatar != p.avatar) {
+        p.avatar = m.avatar;
+        changed << AvatarRole;
+    }
+    p.devices.insert(m.connectionId, d);
+    changed << ConnectionsRole << ConnectionIdsRole;
+    recompute(p, &changed);
+    if (notify) {
+        const QModelIndex idx = index(row, 0);
+        Q_EMIT dataChanged(idx, idx, changed);
+        if (p.typing != wasTyping)
+            Q_EMIT typingChanged(key, p.typing);
+    }
+}
+
+void UserModel::removeConnection(const QString &connectionId, bool allowGrace)
+{
+    const QString key = m_connKey.take(connectionId);
+    const int row = rowOf(key);
+    if (row < 0)
+        return;
+    Person &p = m_rows[row];
+    if (!p.devices.remove(connectionId))
+        return;
+    if (p.devices.isEmpty()) {
+        if (m_graceMs <= 0 || !allowGrace) {
+            removeRow(row);
+            return;
+        }
+        // Grace: keep the row and its last merged status; only the device count changes.
+        p.inGrace = true;
+        p.graceDeadline = m_clock() + m_graceMs;
+        m_grace.insert(key, p.graceDeadline);
+        const QModelIndex idx = index(row, 0);
+        Q_EMIT dataChanged(idx, idx, {ConnectionsRole, ConnectionIdsRole});
+        armTimer();
+        return;
+    }
+    const bool wasTyping = p.typing;
+    QList<int> changed{ConnectionsRole, ConnectionIdsRole};
+    recompute(p, &changed);
+    const QModelIndex idx = index(row, 0);
+    Q_EMIT dataChanged(idx, idx, changed);
+    if (p.typing != wasTyping)
+        Q_EMIT typingChanged(key, p.typing);
+}
+
+void UserModel::updateConnection(const MemberModel::Member &m, bool regroup)
+{
+    const QString oldKey = m_connKey.value(m.connectionId);
+    if (oldKey.isEmpty())
+        return;
+    const QString key = regroup ? keyFor(m) : oldKey;
+    if (key != oldKey) { // metadata arrived or changed: move this one device to its person
+        // The device changes groups: its old group loses it at once (no grace for a regroup).
+        removeConnection(m.connectionId, false);
+        addConnection(m, true);
+        return;
+    }
+    const int row = rowOf(key);
+    if (row < 0)
+        return;
+    Person &p = m_rows[row];
+    auto it = p.devices.find(m.connectionId);
+    if (it == p.devices.end())
+        return;
+    it->status = m.status;
+    it->typing = m.typing;
+    it->isSelf = m.isSelf;
+    it->state = m.state.toObject();
+    it->seq = m.stateSeq;
+    QList<int> changed;
+    const bool wasTyping = p.typing;
+    if (!m.name.isEmpty() && m.name != p.name) {
+        p.name = m.name;
+        changed << NameRole << InitialsRole;
+    }
+    if (!m.avatar.isEmpty() && m.avatar != p.avatar) {
+        p.avatar = m.avatar;
+        changed << AvatarRole;
+    }
+    recompute(p, &changed);
+    if (changed.isEmpty())
+        return;
+    const QModelIndex idx = index(row, 0);
+    Q_EMIT dataChanged(idx, idx, changed);
+    if (p.typing != wasTyping)
+        Q_EMIT typingChanged(key, p.typing);
+}
+
+void UserModel::recompute(Person &p, QList<int> *changed)
+{
+    if (p.devices.isEmpty())
+        return; // in grace: frozen
+    const QList<Device> devices = p.devices.values();
+    const QString status = mergeStatus(devices);
+    bool typing = false;
+    bool self = false;
+    QList<const Device *> byAge;
+    byAge.reserve(devices.size());
+    for (const Device &d : devices) {
+        typing = typing || d.typing;
+        self = self || d.isSelf;
+        byAge.append(&d);
+    }
+    std::sort(byAge.begin(), byAge.end(), [](const Device *a, const Device *b) { return a->seq < b->seq; });
+    QVariantMap state;
+    for (const Device *d : std::as_const(byAge)) {
+        for (auto it = d->state.constBegin(); it != d->state.constEnd(); ++it)
+            state.insert(it.key(), it.value().toVariant());
+    }
+    state.insert(QStringLiteral("status"), status);
+
+    if (changed) {
+        if (status != p.status)
+            *changed << StatusRole << StatusRankRole;
+        if (typing != p.typing)
+            *changed << TypingRole;
+        if (self != p.isSelf)
+            *changed << IsSelfRole;
+        if (state != p.state)
+            *changed << StateRole;
+    }
+    p.status = status;
+    p.typing = typing;
+    p.isSelf = self;
+    p.state = state;
+}
+
+void UserModel::removeRow(int row)
+{
+    const Person p = m_rows.at(row);
+    beginRemoveRows(QModelIndex(), row, row);
+    m_rows.removeAt(row);
+    m_index.remove(p.key);
+    m_grace.remove(p.key);
+    for (int r = row; r < m_rows.size(); ++r)
+        m_index[m_rows.at(r).key] = r;
+    endRemoveRows();
+    Q_EMIT countChanged();
+    if (p.typing)
+        Q_EMIT typingChanged(p.key, false);
+    Q_EMIT personRemoved(p.key, p.name);
+}
+
+void UserModel::processTimers()
+{
+    const qint64 now = m_clock();
+    QStringList due;
+    for (auto it = m_grace.cbegin(); it != m_grace.cend(); ++it) {
+        if (it.value() <= now)
+            due.append(it.key());
+    }
+    for (const QString &key : std::as_const(due)) {
+        const int row = rowOf(key);
+        if (row >= 0 && m_rows.at(row).inGrace && m_rows.at(row).devices.isEmpty())
+            removeRow(row);
+        m_grace.remove(key);
+    }
+    armTimer();
+}
+
+void UserModel::armTimer()
+{
+    if (m_grace.isEmpty()) {
+        m_graceTimer.stop();
+        return;
+    }
+    qint64 next = std::numeric_limits<qint64>::max();
+    for (qint64 deadline : std::as_const(m_grace))
+        next = qMin(next, deadline);
+    m_graceTimer.start(int(qBound(qint64(0), next - m_clock(), qint64(std::numeric_limits<int>::max()))));
+}
+
+} // namespace Hallway

@@ -1,0 +1,169 @@
+#pragma once
+// UserModel: Hallway's createPresence (PROTOCOL.md §10): it groups the connections of a
+// MemberModel into people, one row per person, and merges their devices' states. Room owns
+// one (grouped by metadata userId) as Room.users; QML may create more over room.members with
+// another grouping (groupBy: "team", or a keyFunction). It follows its source row by row:
+// every member insert, removal or change touches one person in O(devices of that person),
+// never a scan of all rows, so a reconnect's snapshot diff regroups without a reset.
+//
+// Key: metadata.userId by default; `groupBy` names another metadata field; a key function
+// (C++ setKeyFunction, QML keyFunction(metadata, connectionId)) overrides both. A connection
+// whose key comes out empty (no metadata yet) is its own person until its metadata arrives.
+//
+// MERGE RULE (per person, over the devices currently connected):
+//   1. typing on any device wins: status "typing", typing = true;
+//   2. otherwise, if any device has a custom status (anything but online/away/busy/typing,
+//      e.g. "ready", "spectating"), the custom status of the device whose state is newest wins;
+//   3. otherwise the most available standard status among devices: online > busy > away
+//      (a device with no state counts as online): a person is as reachable as their most
+//      reachable device.
+//   `state` is the devices' state objects shallow-merged oldest to newest (newest keys win),
+//   with "status" set to the merged status. isSelf: any device is ours.
+// GRACE: when a person's last device leaves, the row stays for `graceMs` (default 3000) with
+// its status, typing and state frozen (connections drops to 0); a device of the same person
+// arriving within that time takes the row back without any remove/insert; otherwise the row
+// is removed when the grace period ends.
+#include "membermodel.h"
+#include "modeloptions.h"
+
+#include <QAbstractListModel>
+#include <QHash>
+#include <QJSValue>
+#include <QJsonObject>
+#include <QPointer>
+#include <QTimer>
+#include <QVariantMap>
+#include <QtQml/qqmlregistration.h>
+#include <functional>
+
+QT_FORWARD_DECLARE_CLASS(QJSEngine)
+
+namespace Hallway {
+
+class UserModel : public QAbstractListModel
+{
+    Q_OBJECT
+    QML_ELEMENT
+    Q_PROPERTY(Hallway::MemberModel *source READ source WRITE setSource NOTIFY sourceChanged)
+    Q_PROPERTY(QString groupBy READ groupBy WRITE setGroupBy NOTIFY groupByChanged)
+    Q_PROPERTY(QJSValue keyFunction READ keyFunction WRITE setKeyFunction NOTIFY keyFunctionChanged)
+    Q_PROPERTY(int graceMs READ graceMs WRITE setGraceMs NOTIFY graceMsChanged)
+    Q_PROPERTY(int count READ count NOTIFY countChanged)
+
+public:
+    enum Role {
+        UserIdRole = Qt::UserRole + 1, // the grouping key
+        NameRole,
+        AvatarRole,
+        ConnectionsRole,   // int: devices connected now (0 during grace)
+        StatusRole,        // merged status
+        TypingRole,        // bool
+        IsSelfRole,        // bool
+        StateRole,         // QVariantMap: merged state
+        StatusRankRole,    // int for sorting: online/typing/custom 0, busy 1, away 2
+        InitialsRole,      // 1-2 letters from the name
+        ColorSeedRole,     // int: stable hash of the key
+        HueRole,           // int 0..359 from the same hash
+        ConnectionIdsRole, // QStringList
+    };
+    Q_ENUM(Role)
+
+    using KeyFunction = std::function<QString(const QJsonValue &metadata, const QString &connectionId)>;
+
+    struct Device {
+        QString status;
+        bool typing = false;
+        bool isSelf = false;
+        QJsonObject state;
+        quint64 seq = 0;
+    };
+    struct Person {
+        QString key;
+        QString name;
+        QString avatar;
+        QHash<QString, Device> devices; // connectionId -> device, live ones only
+        QString status = QStringLiteral("online");
+        bool typing = false;
+        bool isSelf = false;
+        QVariantMap state;
+        bool inGrace = false;
+        qint64 graceDeadline = 0;
+    };
+
+    explicit UserModel(QObject *parent = nullptr);
+    ~UserModel() override;
+
+    int rowCount(const QModelIndex &parent = QModelIndex()) const override;
+    QVariant data(const QModelIndex &index, int role) const override;
+    QHash<int, QByteArray> roleNames() const override;
+
+    MemberModel *source() const { return m_source; }
+    void setSource(MemberModel *source);
+    QString groupBy() const { return m_groupBy; }
+    void setGroupBy(const QString &field);
+    QJSValue keyFunction() const { return m_jsKey; }
+    void setKeyFunction(const QJSValue &function);
+    void setKeyFunction(KeyFunction function); // C++; an empty function restores the default
+    int graceMs() const { return m_graceMs; }
+    void setGraceMs(int ms);
+    int count() const { return int(m_rows.size()); }
+
+    // Reading (C++): O(1).
+    int rowOf(const QString &key) const { return m_index.value(key, -1); }
+    const Person *find(const QString &key) const;
+    QString keyOfConnection(const QString &connectionId) const { return m_connKey.value(connectionId); }
+    Q_INVOKABLE QVariantMap get(int row) const;
+
+    // Tests: inject a clock, then advance it and call processTimers().
+    void setClock(Clock clock);
+    void processTimers();
+
+    // The merge rule on its own, for tests and other callers.
+    static QString mergeStatus(const QList<Device> &devices);
+    static int statusRank(const QString &status);
+    static QString initialsFor(const QString &name);
+    static quint32 colorSeedFor(const QString &key); // FNV-1a of the UTF-8 key: stable across runs
+    static int hueFor(const QString &key) { return int(colorSeedFor(key) % 360); }
+
+Q_SIGNALS:
+    void sourceChanged();
+    void groupByChanged();
+    void keyFunctionChanged();
+    void graceMsChanged();
+    void countChanged();
+    void personAdded(const QString &key, const QString &name);   // a new row (not a return within grace)
+    void personRemoved(const QString &key, const QString &name); // a row removed (after grace)
+    void typingChanged(const QString &key, bool typing);
+
+private:
+    QVariant roleData(const Person &p, int role) const;
+    QString keyFor(const MemberModel::Member &m) const;
+    void rebuild();
+    void addConnection(const MemberModel::Member &m, bool notify);
+    void removeConnection(const QString &connectionId, bool allowGrace = true);
+    void updateConnection(const MemberModel::Member &m, bool regroup);
+    void recompute(Person &p, QList<int> *changed);
+    void removeRow(int row);
+    void armTimer();
+
+    void onRowsInserted(const QModelIndex &parent, int first, int last);
+    void onRowsAboutToBeRemoved(const QModelIndex &parent, int first, int last);
+    void onDataChanged(const QModelIndex &topLeft, const QModelIndex &bottomRight, const QList<int> &roles);
+
+    QPointer<MemberModel> m_source;
+    QString m_groupBy;
+    QJSValue m_jsKey;
+    QPointer<QJSEngine> m_jsEngine;
+    KeyFunction m_keyFn;
+    int m_graceMs;
+    Clock m_clock;
+    QTimer m_graceTimer;
+
+    QList<Person> m_rows;
+    QHash<QString, int> m_index;        // key -> row
+    QHash<QString, QString> m_connKey;  // connectionId -> key
+    QHash<QString, qint64> m_grace;     // key -> deadline, people in grace only
+    QList<QMetaObject::Connection> m_sourceConnections;
+};
+
+} // namespace Hallway

@@ -1,0 +1,168 @@
+// Session against the real server: two people see each other arrive, type, go away, chat,
+// and a third arrives to a room whose history it gets without duplicates.
+#include "clientprobe.h"
+#include "serverstack.h"
+#include "session.h"
+
+#include <QSignalSpy>
+#include <QTest>
+
+using namespace Hallway;
+
+class tst_Session : public QObject
+{
+    Q_OBJECT
+    ServerStack m_stack;
+
+    QUrl url(const QString &user) const { return m_stack.userUrl(user, user.left(1).toUpper() + user.mid(1)); }
+    bool open(Session &s, const QString &user)
+    {
+        s.client()->setUrl(url(user));
+        s.client()->open();
+        return TestUtil::waitUntil([&] { return s.client()->status() == PresenceClient::Online; }, 8000);
+    }
+
+private Q_SLOTS:
+    void initTestCase() { QVERIFY2(m_stack.start(), qPrintable(m_stack.errorString())); }
+    void cleanup() { m_stack.printLogsIfFailed(); }
+
+    void twoPeopleTypeGoAwayAndChat()
+    {
+        const QString name = QStringLiteral("room:session");
+        Session alice, bob;
+        QVERIFY(open(alice, "alice"));
+        QVERIFY(open(bob, "bob"));
+        Room *a = alice.join(name);
+        Room *b = bob.join(name);
+        QVERIFY(a && b);
+        QCOMPARE(alice.join(name), a); // joining twice returns the same room
+        QCOMPARE(alice.rooms()->count(), 1);
+
+        QVERIFY(TestUtil::waitUntil([&] { return a->onlineCount() == 2 && b->onlineCount() == 2; }));
+        QVERIFY(a->isJoined() && b->isJoined());
+        QCOMPARE(a->selfUserId(), QStringLiteral("alice"));
+        QVERIFY(a->users()->find("alice")->isSelf);
+        QVERIFY(!a->users()->find("bob")->isSelf);
+
+        // Alice types: Bob sees it, Alice does not see herself.
+        a->setComposerText("hel");
+        QVERIFY(TestUtil::waitUntil([&] { return b->typingText() == QString::fromUtf8("Alice is typing…"); }));
+        QCOMPARE(b->typingUsers(), QStringList{"alice"});
+        QVERIFY(a->typingText().isEmpty());
+
+        // She sends: typing stops, the message arrives once on both sides.
+        const QString localId = a->sendMessage("hello bob");
+        QVERIFY(!localId.isEmpty());
+        QVERIFY(TestUtil::waitUntil([&] { return b->typingText().isEmpty(); }));
+        QVERIFY(TestUtil::waitUntil([&] {
+            const int row = a->messages()->rowOfLocal(localId);
+            return row >= 0 && !a->messages()->at(row).pending && !a->messages()->at(row).messageId.isEmpty();
+        }));
+        QVERIFY(TestUtil::waitUntil([&] {
+            for (int r = 0; r < b->messages()->rowCount(); ++r) {
+                if (b->messages()->at(r).text == QLatin1String("hello bob"))
+                    return true;
+            }
+            return false;
+        }));
+        QTest::qWait(200);
+        int own = 0;
+        for (int r = 0; r < a->messages()->rowCount(); ++r)
+            own += a->messages()->at(r).kind == QLatin1String("message") ? 1 : 0;
+        QCOMPARE(own, 1); // pending row and its echo merged
+        const int bobRow = b->messages()->rowCount() - 1;
+        QCOMPARE(b->messages()->at(bobRow).senderId, QStringLiteral("alice"));
+        QVERIFY(!b->messages()->at(bobRow).own);
+        QVERIFY(a->messages()->at(a->messages()->rowOfLocal(localId)).own);
+
+        // Alice goes away (automatically, idle): Bob sees "away"; input brings her back.
+        alice.activity()->markIdle();
+        QCOMPARE(alice.status()->effectiveStatus(), QStringLiteral("away"));
+        QVERIFY(TestUtil::waitUntil([&] {
+            const UserModel::Person *p = b->users()->find("alice");
+            return p && p->status == QLatin1String("away");
+        }));
+        alice.activity()->notifyActivity();
+        QVERIFY(TestUtil::waitUntil([&] { return b->users()->find("alice")->status == QLatin1String("online"); }));
+        bob.status()->setManualStatus("busy");
+        QVERIFY(TestUtil::waitUntil([&] {
+            const UserModel::Person *p = a->users()->find("bob");
+            return p && p->status == QLatin1String("busy");
+        }));
+
+        // Carol arrives later: she gets the history once, and joins are per person.
+        Session carol;
+        QVERIFY(open(carol, "carol"));
+        Room *c = carol.join(name);
+        QVERIFY(TestUtil::waitUntil([&] { return c->onlineCount() == 3 && c->messages()->rowCount() >= 1; }));
+        QTest::qWait(200);
+        QCOMPARE(c->messages()->rowCount(), 1);
+        QCOMPARE(c->messages()->at(0).text, QStringLiteral("hello bob"));
+        QCOMPARE(c->users()->find("bob")->status, QStringLiteral("busy")); // republished after join
+        QVERIFY(TestUtil::waitUntil([&] {
+            for (int r = 0; r < a->messages()->rowCount(); ++r) {
+                if (a->messages()->at(r).kind == QLatin1String("join") && a->messages()->at(r).senderId == QLatin1String("carol"))
+                    return true;
+            }
+            return false;
+        }));
+
+        // rooms:list sees the room.
+        auto listed = track(alice.listRooms());
+        QVERIFY(await(listed).ok);
+        bool found = false;
+        for (const QJsonValue &r : listed->value.toObject().value("rooms").toArray())
+            found = found || r.toObject().value("name").toString() == name;
+        QVERIFY(found);
+
+        // Carol leaves: her row goes after the grace period.
+        carol.leave(name);
+        QVERIFY(carol.room(name) == nullptr);
+        QVERIFY(TestUtil::waitUntil([&] { return a->memberCount() == 2; }));
+        QCOMPARE(a->onlineCount(), 3); // grace
+        QVERIFY(TestUtil::waitUntil([&] { return a->onlineCount() == 2; }, 6000));
+    }
+
+    void reconnectResyncsWithoutDuplicates()
+    {
+        const QString name = QStringLiteral("room:reconnect");
+        Session alice, bob;
+        QVERIFY(open(alice, "alice"));
+        QVERIFY(open(bob, "bob"));
+        Room *a = alice.join(name);
+        Room *b = bob.join(name);
+        QVERIFY(TestUtil::waitUntil([&] { return a->onlineCount() == 2 && b->onlineCount() == 2; }));
+        bob.status()->setManualStatus("busy");
+        b->sendMessage("before restart");
+        QVERIFY(TestUtil::waitUntil([&] { return a->messages()->rowCount() == 1; }));
+        QVERIFY(TestUtil::waitUntil([&] { return a->users()->find("bob")->status == QLatin1String("busy"); }));
+        const QString oldBobId = b->selfConnectionId();
+
+        QSignalSpy aliceUsersReset(a->users(), &QAbstractItemModel::modelReset);
+        QSignalSpy aliceMembersReset(a->members(), &QAbstractItemModel::modelReset);
+        QVERIFY(m_stack.terminateServer(0));
+        QVERIFY(m_stack.startServer(0));
+        QVERIFY(TestUtil::waitUntil([&] {
+            return alice.client()->status() == PresenceClient::Online && bob.client()->status() == PresenceClient::Online
+                && b->selfConnectionId() != oldBobId;
+        }, 20000));
+        // After the resync: the same two people, bob's declared status republished, one row
+        // per connection, the history replay de-duplicated.
+        QVERIFY(TestUtil::waitUntil([&] {
+            return a->memberCount() == 2 && a->onlineCount() == 2 && a->members()->contains(b->selfConnectionId())
+                && a->users()->find("bob") && a->users()->find("bob")->status == QLatin1String("busy");
+        }, 15000));
+        QTest::qWait(300);
+        int messages = 0;
+        for (int r = 0; r < a->messages()->rowCount(); ++r)
+            messages += a->messages()->at(r).kind == QLatin1String("message") ? 1 : 0;
+        QCOMPARE(messages, 1);
+        QCOMPARE(aliceUsersReset.count(), 0);
+        QCOMPARE(aliceMembersReset.count(), 0);
+        a->setComposerText("still here");
+        QVERIFY(TestUtil::waitUntil([&] { return b->typingText() == QString::fromUtf8("Alice is typing…"); }));
+    }
+};
+
+QTEST_GUILESS_MAIN(tst_Session)
+#include "tst_session.moc"

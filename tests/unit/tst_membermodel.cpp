@@ -1,0 +1,152 @@
+// MemberModel: one row per connection, O(1) lookup, idempotent mutators, role-precise signals.
+#include "membermodel.h"
+
+#include <QAbstractItemModelTester>
+#include <QJsonObject>
+#include <QSignalSpy>
+#include <QTest>
+
+using namespace Hallway;
+
+namespace {
+QJsonObject meta(const QString &user, const QString &name = QString())
+{
+    QJsonObject o{{"userId", user}};
+    if (!name.isEmpty())
+        o.insert("username", name);
+    return o;
+}
+QJsonObject st(const QString &status) { return QJsonObject{{"status", status}}; }
+QList<int> rolesOf(const QSignalSpy &spy, int i) { return spy.at(i).at(2).value<QList<int>>(); }
+} // namespace
+
+class TestMemberModel : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void insertAndLookup()
+    {
+        MemberModel model;
+        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::Fatal);
+        QSignalSpy inserted(&model, &QAbstractItemModel::rowsInserted);
+        QVERIFY(model.insert("c1", meta("alice", "Alice")));
+        QVERIFY(model.insert("c2", meta("bob"), st("away")));
+        QVERIFY(!model.insert("c1", meta("alice", "Alice"))); // idempotent
+        QCOMPARE(inserted.count(), 2);
+        QCOMPARE(model.rowCount(), 2);
+        QCOMPARE(model.rowOf("c2"), 1);
+        QCOMPARE(model.find("c1")->name, QStringLiteral("Alice"));
+        const QModelIndex b = model.index(1, 0);
+        QCOMPARE(b.data(MemberModel::NameRole).toString(), QStringLiteral("bob")); // name falls back to userId
+        QCOMPARE(b.data(MemberModel::StatusRole).toString(), QStringLiteral("away"));
+        QCOMPARE(model.index(0, 0).data(MemberModel::StatusRole).toString(), QStringLiteral("online"));
+        QCOMPARE(b.data(MemberModel::StateRole).toMap().value("status").toString(), QStringLiteral("away"));
+        QVERIFY(!b.data(Qt::UserRole + 999).isValid()); // unknown role: {}
+        QVERIFY(!b.data(Qt::UserRole).isValid());
+        QCOMPARE(model.roleNames().value(MemberModel::ConnectionIdRole), QByteArray("connectionId"));
+        QVERIFY(MemberModel::ConnectionIdRole == Qt::UserRole + 1);
+    }
+
+    void removeReindexes()
+    {
+        MemberModel model;
+        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::Fatal);
+        for (int i = 0; i < 5; ++i)
+            model.insert(QStringLiteral("c%1").arg(i), meta(QStringLiteral("u%1").arg(i)));
+        QSignalSpy removed(&model, &QAbstractItemModel::rowsRemoved);
+        QSignalSpy reset(&model, &QAbstractItemModel::modelReset);
+        QVERIFY(model.remove("c1"));
+        QVERIFY(!model.remove("c1")); // a second leave changes nothing
+        QCOMPARE(removed.count(), 1);
+        QCOMPARE(reset.count(), 0);
+        QCOMPARE(model.rowCount(), 4);
+        for (int r = 0; r < model.rowCount(); ++r)
+            QCOMPARE(model.rowOf(model.at(r).connectionId), r);
+        QCOMPARE(model.rowOf("c4"), 3);
+        QVERIFY(!model.contains("c1"));
+    }
+
+    void stateChangeIsRolePrecise()
+    {
+        MemberModel model;
+        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::Fatal);
+        model.insert("c1", meta("alice"));
+        QSignalSpy changed(&model, &QAbstractItemModel::dataChanged);
+        QSignalSpy reset(&model, &QAbstractItemModel::modelReset);
+
+        QList<int> roles = model.setState("c1", st("typing"));
+        QCOMPARE(changed.count(), 1);
+        QCOMPARE(roles, rolesOf(changed, 0));
+        QVERIFY(roles.contains(MemberModel::StatusRole));
+        QVERIFY(roles.contains(MemberModel::TypingRole));
+        QVERIFY(roles.contains(MemberModel::StateRole));
+        QVERIFY(!roles.contains(MemberModel::NameRole));
+
+        QVERIFY(model.setState("c1", st("typing")).isEmpty()); // repeated: nothing
+        QCOMPARE(changed.count(), 1);
+
+        // Custom state with the same... a game state without status stays "online".
+        roles = model.setState("c1", QJsonObject{{"x", 1}});
+        QCOMPARE(model.find("c1")->status, QStringLiteral("online"));
+        QVERIFY(roles.contains(MemberModel::StateRole));
+        roles = model.setState("c1", QJsonObject{{"x", 2}});
+        QCOMPARE(roles, QList<int>{MemberModel::StateRole}); // status unchanged: only state
+        roles = model.setState("c1", st("ready"));
+        QCOMPARE(model.index(0, 0).data(MemberModel::StatusRole).toString(), QStringLiteral("ready"));
+        QVERIFY(!model.index(0, 0).data(MemberModel::TypingRole).toBool());
+        model.setState("c1", QJsonValue()); // cleared
+        QCOMPARE(model.find("c1")->status, QStringLiteral("online"));
+        QVERIFY(model.setState("nobody", st("away")).isEmpty());
+        QCOMPARE(reset.count(), 0);
+    }
+
+    void typingExpiry()
+    {
+        MemberModel model;
+        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::Fatal);
+        model.insert("c1", meta("alice"), st("typing"));
+        QVERIFY(model.find("c1")->typing);
+        QSignalSpy changed(&model, &QAbstractItemModel::dataChanged);
+        QVERIFY(model.expireTyping("c1"));
+        QVERIFY(!model.find("c1")->typing);
+        QCOMPARE(model.find("c1")->status, QStringLiteral("online"));
+        QVERIFY(!model.expireTyping("c1"));
+        QCOMPARE(changed.count(), 1);
+        // The same typing state arriving again revives it.
+        const QList<int> roles = model.setState("c1", st("typing"));
+        QVERIFY(roles.contains(MemberModel::TypingRole));
+        QVERIFY(!roles.contains(MemberModel::StateRole)); // the raw state did not change
+        QVERIFY(model.find("c1")->typing);
+    }
+
+    void metadataAndSelf()
+    {
+        MemberModel model;
+        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::Fatal);
+        model.insert("c1", QJsonValue()); // metadata unknown yet
+        model.insert("c2", meta("bob"));
+        QCOMPARE(model.find("c1")->userId, QString());
+        QSignalSpy changed(&model, &QAbstractItemModel::dataChanged);
+        const QList<int> roles = model.setMetadata("c1", meta("alice", "Alice"));
+        QVERIFY(roles.contains(MemberModel::UserIdRole) && roles.contains(MemberModel::NameRole));
+        QVERIFY(!roles.contains(MemberModel::AvatarRole));
+        QVERIFY(model.setMetadata("c1", meta("alice", "Alice")).isEmpty());
+
+        changed.clear();
+        model.setSelfConnectionId("c2");
+        QCOMPARE(changed.count(), 1);
+        QCOMPARE(rolesOf(changed, 0), QList<int>{MemberModel::IsSelfRole});
+        QVERIFY(model.find("c2")->isSelf);
+        model.setSelfConnectionId("c1"); // after a reconnect: new id
+        QCOMPARE(changed.count(), 3);
+        QVERIFY(!model.find("c2")->isSelf);
+        QVERIFY(model.find("c1")->isSelf);
+        model.insert("c3", meta("carol"));
+        QVERIFY(!model.find("c3")->isSelf);
+        QCOMPARE(model.get(0).value("isSelf").toBool(), true);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestMemberModel)
+#include "tst_membermodel.moc"

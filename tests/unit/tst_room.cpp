@@ -1,0 +1,336 @@
+// Room: snapshot diffs, idempotent events, ghosts, typing text and expiry, people rows,
+// sending through the injected send function.
+#include "room.h"
+
+#include <QAbstractItemModelTester>
+#include <QJsonObject>
+#include <QSignalSpy>
+#include <QTest>
+
+using namespace Hallway;
+
+namespace {
+QJsonObject meta(const QString &user, const QString &name)
+{
+    return QJsonObject{{"userId", user}, {"username", name}};
+}
+QJsonObject st(const QString &status) { return QJsonObject{{"status", status}}; }
+PresenceEvent ev(PresenceEvent::Type type, const QString &id, qint64 ts, const QJsonValue &stateOrMeta = QJsonValue())
+{
+    PresenceEvent e;
+    e.type = type;
+    e.room = "lobby";
+    e.connectionId = id;
+    e.timestamp = ts;
+    if (type == PresenceEvent::Type::State)
+        e.state = stateOrMeta;
+    else
+        e.metadata = stateOrMeta;
+    return e;
+}
+PresenceEvent joinEv(const QString &id, const QString &user, const QString &name, qint64 ts)
+{
+    return ev(PresenceEvent::Type::Join, id, ts, meta(user, name));
+}
+PresenceEvent leaveEv(const QString &id, qint64 ts) { return ev(PresenceEvent::Type::Leave, id, ts); }
+PresenceEvent stateEv(const QString &id, const QJsonValue &state, qint64 ts) { return ev(PresenceEvent::Type::State, id, ts, state); }
+
+PresenceSnapshot snap(const QList<std::pair<QString, QString>> &members, const QJsonObject &states = {}, bool resync = false)
+{
+    PresenceSnapshot s;
+    s.room = "lobby";
+    s.resync = resync;
+    for (const auto &[id, user] : members) {
+        QString name = user;
+        name[0] = name[0].toUpper();
+        s.members.append(MemberInfo{id, meta(user, name)});
+    }
+    s.states = states;
+    return s;
+}
+} // namespace
+
+class TestRoom : public QObject
+{
+    Q_OBJECT
+
+    qint64 m_now = 0;
+
+    void setup(Room &room)
+    {
+        room.setClock([this] { return m_now; });
+        room.setSelfConnectionId("me1");
+    }
+
+private Q_SLOTS:
+    void init() { m_now = 50000; }
+
+    void snapshotThenEventsIdempotent()
+    {
+        Room room("lobby");
+        setup(room);
+        QAbstractItemModelTester t1(room.members(), QAbstractItemModelTester::FailureReportingMode::Fatal);
+        QAbstractItemModelTester t2(room.users(), QAbstractItemModelTester::FailureReportingMode::Fatal);
+        QAbstractItemModelTester t3(room.messages(), QAbstractItemModelTester::FailureReportingMode::Fatal);
+        QSignalSpy joined(&room, &Room::memberJoined);
+        QSignalSpy left(&room, &Room::memberLeft);
+        QSignalSpy stateChanged(&room, &Room::memberStateChanged);
+
+        room.applySnapshot(snap({{"me1", "me"}, {"a1", "alice"}}, QJsonObject{{"a1", st("away")}}));
+        QCOMPARE(room.memberCount(), 2);
+        QCOMPARE(room.onlineCount(), 2);
+        QCOMPARE(room.selfUserId(), QStringLiteral("me"));
+        QCOMPARE(joined.count(), 0); // the first snapshot fills the room quietly
+        QCOMPARE(room.messages()->rowCount(), 0);
+        QCOMPARE(room.members()->find("a1")->status, QStringLiteral("away"));
+        QVERIFY(room.members()->find("me1")->isSelf);
+
+        room.apply(joinEv("b1", "bob", "Bob", 100));
+        room.apply(joinEv("b1", "bob", "Bob", 100)); // duplicate delivery
+        QCOMPARE(room.memberCount(), 3);
+        QCOMPARE(joined.count(), 1);
+        QCOMPARE(joined.at(0).at(1).toString(), QStringLiteral("bob"));
+        QCOMPARE(room.messages()->rowCount(), 1); // "Bob joined"
+        QCOMPARE(room.messages()->at(0).kind, QStringLiteral("join"));
+
+        room.apply(stateEv("b1", st("busy"), 110));
+        room.apply(stateEv("b1", st("busy"), 110));
+        QCOMPARE(stateChanged.count(), 1);
+
+        room.apply(leaveEv("b1", 120));
+        room.apply(leaveEv("b1", 120)); // the missed-pong double leave
+        QCOMPARE(room.memberCount(), 2);
+        QCOMPARE(left.count(), 1);
+        room.apply(stateEv("b1", st("online"), 121)); // a state for a departed id: ignored
+        QCOMPARE(room.memberCount(), 2);
+
+        // A leave for a room member we never saw (rt/leave-room of a non-member): nothing.
+        room.apply(leaveEv("zz", 130));
+        QCOMPARE(left.count(), 1);
+        // Events of other rooms are not ours.
+        PresenceEvent other = joinEv("x1", "xavier", "X", 140);
+        other.room = "elsewhere";
+        room.apply(other);
+        QCOMPARE(room.memberCount(), 2);
+    }
+
+    void snapshotDiffNoGhostsNoDuplicates()
+    {
+        Room room("lobby");
+        setup(room);
+        QAbstractItemModelTester t1(room.members(), QAbstractItemModelTester::FailureReportingMode::Fatal);
+        QAbstractItemModelTester t2(room.users(), QAbstractItemModelTester::FailureReportingMode::Fatal);
+        room.applySnapshot(snap({{"me1", "me"}, {"a1", "alice"}, {"b1", "bob"}}));
+        room.apply(leaveEv("b1", 200)); // bob's connection leaves ...
+
+        QSignalSpy reset(room.members(), &QAbstractItemModel::modelReset);
+        QSignalSpy userReset(room.users(), &QAbstractItemModel::modelReset);
+        QSignalSpy inserted(room.members(), &QAbstractItemModel::rowsInserted);
+        QSignalSpy removed(room.members(), &QAbstractItemModel::rowsRemoved);
+        QSignalSpy changed(room.members(), &QAbstractItemModel::dataChanged);
+
+        // ... and a snapshot taken in the cleanup window still lists it (§12.14), plus a
+        // duplicate row and a state change for alice.
+        PresenceSnapshot s = snap({{"me1", "me"}, {"a1", "alice"}, {"b1", "bob"}, {"a1", "alice"}, {"c1", "carol"}},
+                                  QJsonObject{{"a1", st("busy")}});
+        room.applySnapshot(s);
+        QCOMPARE(room.members()->connectionIds(), (QStringList{"me1", "a1", "c1"}));
+        QVERIFY(!room.members()->contains("b1")); // never resurrected
+        QCOMPARE(inserted.count(), 1);            // carol only
+        QCOMPARE(removed.count(), 0);
+        QCOMPARE(changed.count(), 1);             // alice's state, role-precise
+        QVERIFY(!changed.at(0).at(2).value<QList<int>>().contains(MemberModel::NameRole));
+        QCOMPARE(reset.count(), 0);
+        QCOMPARE(userReset.count(), 0);
+
+        // The same snapshot again changes nothing.
+        changed.clear();
+        room.applySnapshot(s);
+        QCOMPARE(changed.count(), 0);
+        QCOMPARE(room.memberCount(), 3);
+
+        // A member missing from a later snapshot is removed (it left while we were away).
+        room.applySnapshot(snap({{"me1", "me"}, {"c1", "carol"}}));
+        QCOMPARE(room.members()->connectionIds(), (QStringList{"me1", "c1"}));
+        QCOMPARE(removed.count(), 1);
+        // ... and does not come back from a stale snapshot either.
+        room.applySnapshot(snap({{"me1", "me"}, {"a1", "alice"}, {"c1", "carol"}}));
+        QVERIFY(!room.members()->contains("a1"));
+    }
+
+    void rejoinSameConnectionAndLateLeave()
+    {
+        Room room("lobby");
+        setup(room);
+        room.applySnapshot(snap({{"me1", "me"}}));
+        room.apply(joinEv("a1", "alice", "Alice", 100));
+        room.apply(leaveEv("a1", 200));
+        room.apply(joinEv("a1", "alice", "Alice", 150)); // a stale join copy: ignored
+        QVERIFY(!room.members()->contains("a1"));
+        room.apply(joinEv("a1", "alice", "Alice", 300)); // rt/leave-room then rt/join-room
+        QVERIFY(room.members()->contains("a1"));
+        room.apply(leaveEv("a1", 200)); // a late duplicate of the old leave
+        QVERIFY(room.members()->contains("a1"));
+    }
+
+    void stateBeforeJoin()
+    {
+        Room room("lobby");
+        setup(room);
+        room.applySnapshot(snap({{"me1", "me"}}));
+        room.apply(stateEv("a1", st("busy"), 100));
+        room.apply(joinEv("a1", "alice", "Alice", 99));
+        QCOMPARE(room.members()->find("a1")->status, QStringLiteral("busy"));
+    }
+
+    void reconnectResyncKeepsPeople()
+    {
+        Room room("lobby");
+        setup(room);
+        room.setClock([this] { return m_now; });
+        QAbstractItemModelTester t2(room.users(), QAbstractItemModelTester::FailureReportingMode::Fatal);
+        room.applySnapshot(snap({{"me1", "me"}, {"a1", "alice"}}));
+        QSignalSpy userInserted(room.users(), &QAbstractItemModel::rowsInserted);
+        QSignalSpy userRemoved(room.users(), &QAbstractItemModel::rowsRemoved);
+        // Reconnect: we are me2 now; alice reconnected too (a2) and bob arrived.
+        room.setSelfConnectionId("me2");
+        room.applySnapshot(snap({{"me2", "me"}, {"a2", "alice"}, {"b1", "bob"}}, {}, true));
+        QCOMPARE(room.members()->connectionIds().size(), 3);
+        QCOMPARE(room.onlineCount(), 3);
+        QCOMPARE(userInserted.count(), 1); // bob
+        QCOMPARE(userRemoved.count(), 0);  // nobody flickered
+        QVERIFY(room.users()->find("me")->isSelf);
+        QCOMPARE(room.messages()->rowCount(), 1); // "Bob joined" (a diff, not the first fill)
+    }
+
+    void peopleLeaveAfterGrace()
+    {
+        Room room("lobby");
+        setup(room);
+        room.applySnapshot(snap({{"me1", "me"}, {"a1", "alice"}, {"a2", "alice"}}));
+        room.apply(leaveEv("a1", 100));
+        QCOMPARE(room.onlineCount(), 2);
+        room.apply(leaveEv("a2", 101));
+        QCOMPARE(room.onlineCount(), 2); // grace
+        m_now += 3000;
+        room.users()->processTimers();
+        QCOMPARE(room.onlineCount(), 1);
+        QCOMPARE(room.messages()->rowCount(), 1);
+        QCOMPARE(room.messages()->at(0).kind, QStringLiteral("leave"));
+        QCOMPARE(room.messages()->at(0).senderName, QStringLiteral("Alice"));
+    }
+
+    void typingText()
+    {
+        Room room("lobby");
+        setup(room);
+        room.applySnapshot(snap({{"me1", "me"}, {"me2", "me"}, {"a1", "alice"}, {"a2", "alice"},
+                                 {"b1", "bob"}, {"c1", "carol"}, {"d1", "dave"}}));
+        QSignalSpy typingChanged(&room, &Room::typingChanged);
+        QCOMPARE(room.typingText(), QString());
+
+        room.apply(stateEv("me1", st("typing"), 1));
+        room.apply(stateEv("me2", st("typing"), 1)); // our other device: still us
+        QCOMPARE(room.typingText(), QString());
+        QCOMPARE(typingChanged.count(), 0);
+
+        room.apply(stateEv("a1", st("typing"), 2));
+        QCOMPARE(room.typingText(), QString::fromUtf8("Alice is typing…"));
+        room.apply(stateEv("a2", st("typing"), 3)); // two devices: one name
+        QCOMPARE(room.typingText(), QString::fromUtf8("Alice is typing…"));
+        QCOMPARE(room.typingUsers(), QStringList{"alice"});
+        room.apply(stateEv("b1", st("typing"), 4));
+        QCOMPARE(room.typingText(), QString::fromUtf8("Alice and Bob are typing…"));
+        room.apply(stateEv("c1", st("typing"), 5));
+        QCOMPARE(room.typingText(), QString::fromUtf8("Alice, Bob and Carol are typing…"));
+        room.apply(stateEv("d1", st("typing"), 6));
+        QCOMPARE(room.typingText(), QString::fromUtf8("Several people are typing…"));
+        QCOMPARE(room.typingUsers(), (QStringList{"alice", "bob", "carol", "dave"}));
+
+        room.apply(stateEv("a1", st("online"), 7)); // alice still types on a2
+        QCOMPARE(room.typingUsers().size(), 4);
+        room.apply(leaveEv("a2", 8));
+        QCOMPARE(room.typingText(), QString::fromUtf8("Bob, Carol and Dave are typing…"));
+        room.apply(stateEv("b1", QJsonValue(), 9)); // cleared
+        room.apply(stateEv("c1", st("away"), 9));
+        QCOMPARE(room.typingText(), QString::fromUtf8("Dave is typing…"));
+        // The room-level typing of a person appears in users too.
+        QVERIFY(room.users()->find("dave")->typing);
+        QVERIFY(!room.users()->find("alice")->typing);
+    }
+
+    void remoteTypingExpiresLocally()
+    {
+        Room room("lobby");
+        setup(room);
+        room.applySnapshot(snap({{"me1", "me"}, {"a1", "alice"}}));
+        room.apply(stateEv("a1", st("typing"), 1));
+        QCOMPARE(room.typingUsers(), QStringList{"alice"});
+        m_now += 6000;
+        room.apply(stateEv("a1", st("typing"), 2)); // republished: expiry restarts
+        m_now += 9999;
+        room.typingTracker()->processTimers();
+        QCOMPARE(room.typingUsers(), QStringList{"alice"});
+        QSignalSpy changed(room.members(), &QAbstractItemModel::dataChanged);
+        m_now += 1;
+        room.typingTracker()->processTimers(); // no expiry event came: forget it locally
+        QVERIFY(room.typingUsers().isEmpty());
+        QCOMPARE(room.typingText(), QString());
+        QVERIFY(!room.members()->find("a1")->typing);
+        QCOMPARE(room.members()->find("a1")->status, QStringLiteral("online"));
+        QVERIFY(!room.users()->find("alice")->typing);
+        QCOMPARE(changed.count(), 1);
+        // She types again later: shown again.
+        room.apply(stateEv("a1", st("typing"), 3));
+        QCOMPARE(room.typingUsers(), QStringList{"alice"});
+    }
+
+    void realTimerTypingExpiry()
+    {
+        ModelOptions o;
+        o.remoteTypingExpiryMs = 40;
+        Room room("lobby", o);
+        room.setSelfConnectionId("me1");
+        room.applySnapshot(snap({{"me1", "me"}, {"a1", "alice"}}));
+        room.apply(stateEv("a1", st("typing"), 1));
+        QVERIFY(!room.typingText().isEmpty());
+        QTRY_VERIFY_WITH_TIMEOUT(room.typingText().isEmpty(), 2000);
+    }
+
+    void sendingAndRetry()
+    {
+        Room room("lobby");
+        setup(room);
+        room.applySnapshot(snap({{"me1", "me"}}));
+        QList<std::pair<QString, QJsonObject>> sent;
+        room.setSendFunction([&sent](const QString &localId, const QJsonObject &payload) { sent.append({localId, payload}); });
+        room.typing()->setSink([](const QJsonObject &, int) {});
+        room.setComposerText("hi");
+        QVERIFY(room.typing()->isTyping());
+        QVERIFY(room.sendMessage("   ").isEmpty());
+        const QString localId = room.sendMessage("hi");
+        QVERIFY(!room.typing()->isTyping()); // send stops typing
+        QCOMPARE(sent.size(), 1);
+        QCOMPARE(sent.at(0).second.value("room").toString(), QStringLiteral("lobby"));
+        QCOMPARE(sent.at(0).second.value("text").toString(), QStringLiteral("hi"));
+        const QString clientId = sent.at(0).second.value("clientId").toString();
+        QVERIFY(!clientId.isEmpty());
+        const int row = room.messages()->rowOfLocal(localId);
+        QVERIFY(room.messages()->at(row).pending);
+        QVERIFY(room.messages()->at(row).own);
+        QCOMPARE(room.messages()->at(row).senderName, QStringLiteral("Me"));
+
+        room.messageFailed(localId, "ETIMEOUT");
+        QVERIFY(room.messages()->at(row).failed);
+        QVERIFY(room.retryMessage(localId));
+        QCOMPARE(sent.size(), 2);
+        QCOMPARE(sent.at(1).second.value("clientId").toString(), clientId);
+        room.messageSent(localId, QJsonObject{{"ok", true}, {"id", "s1"}, {"ts", 1.0}});
+        room.addMessage(QJsonObject{{"id", "s1"}, {"from", "me"}, {"name", "Me"}, {"text", "hi"}, {"ts", 1.0}, {"clientId", clientId}});
+        QCOMPARE(room.messages()->rowCount(), 1);
+        QVERIFY(!room.retryMessage(localId));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestRoom)
+#include "tst_room.moc"
