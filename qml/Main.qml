@@ -1,10 +1,160 @@
 import QtQuick
 import QtQuick.Controls
+import QtQuick.Layouts
+import Hallway
+import Hallway.Presence
 
-ApplicationWindow {
+// The application window: wires the Session (client + models) and AppSettings to the pages.
+// Pages and components only bind; the few imperative steps (connect, join, leave) live here.
+HallwayWindow {
     id: window
+
     width: 1100
     height: 720
+    minimumWidth: 760
+    minimumHeight: 480
     visible: true
-    title: qsTr("Hallway")
+    title: currentRoom ? qsTr("#%1 — Hallway").arg(currentRoom.name) : qsTr("Hallway")
+
+    Session { id: session }
+
+    readonly property var client: session.client
+    property var currentRoom: null
+    property bool showConnectPage: !AppSettings.autoConnect
+    property bool connectAttempt: false     // started from the connect page, not yet online
+    property bool startupRoomsJoined: false
+    property string validationError: ""
+    property var roomSuggestions: []
+
+    function startConnection() {
+        client.url = AppSettings.connectUrl();
+        client.open();
+        joinStartupRooms(); // commands queue until the connection is ready: offline-first
+    }
+    function selectRoom(name) {
+        currentRoom = session.room(name);
+        AppSettings.lastRoom = name;
+    }
+    function joinRoom(name) {
+        currentRoom = session.join(name);
+        AppSettings.rememberRoom(name);
+        AppSettings.lastRoom = name;
+        chatPage.focusComposer();
+    }
+    function leaveRoom(name) {
+        session.leave(name);
+        AppSettings.forgetRoom(name);
+        if (currentRoom && currentRoom.name === name)
+            currentRoom = AppSettings.rooms.length > 0 ? session.room(AppSettings.rooms[0]) : null;
+    }
+    function joinStartupRooms() {
+        if (startupRoomsJoined)
+            return;
+        startupRoomsJoined = true;
+        const names = AppSettings.startupRooms;
+        for (let i = 0; i < names.length; ++i) {
+            session.join(names[i]);
+            AppSettings.rememberRoom(names[i]);
+        }
+        const last = names.indexOf(AppSettings.lastRoom) >= 0 ? AppSettings.lastRoom : names[0];
+        if (last)
+            selectRoom(last);
+    }
+
+    // Our manual status is remembered across runs.
+    Binding {
+        target: session.status
+        property: "manualStatus"
+        value: AppSettings.manualStatus
+    }
+
+    Connections {
+        target: window.client
+        function onStatusChanged() {
+            if (window.client.status === PresenceClient.Online) {
+                window.connectAttempt = false;
+                window.showConnectPage = false;
+                AppSettings.markConnected();
+            }
+        }
+    }
+
+    Component.onCompleted: if (AppSettings.autoConnect) startConnection()
+
+    Shortcut {
+        sequence: "Ctrl+W"
+        enabled: !window.showConnectPage && window.currentRoom !== null
+        onActivated: window.leaveRoom(window.currentRoom.name)
+    }
+
+    StackLayout {
+        anchors.fill: parent
+        currentIndex: window.showConnectPage ? 0 : 1
+
+        ConnectPage {
+            id: connectPage
+            objectName: "connectPage"
+            serverUrl: AppSettings.serverUrl
+            displayName: AppSettings.displayName
+            userId: AppSettings.userId
+            connecting: window.connectAttempt && window.client.status !== PresenceClient.Offline
+            errorText: window.validationError !== "" ? window.validationError
+                     : window.client.errorCode === "EAUTH"
+                       ? qsTr("The server refused this account: %1").arg(window.client.errorString)
+                     : (window.connectAttempt && window.client.status === PresenceClient.Offline
+                        && window.client.errorString !== "")
+                       ? qsTr("Could not connect: %1").arg(window.client.errorString)
+                     : ""
+            progressText: window.client.status === PresenceClient.Reconnecting
+                          ? qsTr("Can't reach the server yet. Retrying in %n s…", "", window.client.nextRetryIn)
+                          : qsTr("Connecting to %1…").arg(AppSettings.serverUrl)
+            onConnectRequested: (serverUrl, displayName, userId) => {
+                window.validationError = AppSettings.validate(serverUrl, userId, displayName);
+                if (window.validationError !== "")
+                    return;
+                AppSettings.serverUrl = serverUrl;
+                AppSettings.displayName = displayName;
+                AppSettings.userId = userId;
+                window.client.close();
+                window.connectAttempt = true;
+                window.startConnection();
+            }
+            onCancelRequested: {
+                window.client.close();
+                window.connectAttempt = false;
+            }
+        }
+
+        ChatPage {
+            id: chatPage
+            objectName: "chatPage"
+            rooms: session.rooms
+            room: window.currentRoom
+            connectionStatus: window.client.status
+            nextRetryIn: window.client.nextRetryIn
+            errorCode: window.client.errorCode
+            errorString: window.client.errorString
+            manualStatus: AppSettings.manualStatus
+            effectiveStatus: session.status.effectiveStatus
+            showJoinLeave: AppSettings.showJoinLeave
+            showPeople: AppSettings.showPeople
+            roomSuggestions: window.roomSuggestions
+            onRoomSelected: (name) => window.selectRoom(name)
+            onJoinRequested: (name) => window.joinRoom(name)
+            onLeaveRequested: (name) => window.leaveRoom(name)
+            onManualStatusRequested: (status) => AppSettings.manualStatus = status
+            onShowJoinLeaveToggled: (show) => AppSettings.showJoinLeave = show
+            onShowPeopleToggled: (show) => AppSettings.showPeople = show
+            onRetryNowRequested: window.client.retryNow()
+            onReconnectRequested: window.startConnection()
+            onChangeAccountRequested: {
+                window.client.close();
+                AppSettings.forgetConnection();
+                window.showConnectPage = true;
+            }
+            onSuggestionsRequested: session.listRooms().then(
+                result => window.roomSuggestions = result.rooms || [],
+                error => window.roomSuggestions = [])
+        }
+    }
 }

@@ -1,0 +1,89 @@
+import QtQuick
+import Hallway
+
+// A round avatar: the https picture when there is one and it loaded, else coloured initials
+// (hue from the model). Optionally carries the presence dot and the typing mark.
+Item {
+    id: avatar
+
+    required property string name
+    property string initials: ""
+    property int hue: 210
+    property url source: ""
+    property string status: ""
+    property bool typing: false
+    property bool showPresence: true
+    property color ringColor: Theme.base
+
+    implicitWidth: Theme.avatarSize
+    implicitHeight: Theme.avatarSize
+
+    Accessible.role: Accessible.Graphic
+    Accessible.name: qsTr("Avatar of %1").arg(name)
+
+    Rectangle {
+        id: disc
+        anchors.fill: parent
+        radius: width / 2
+        color: Qt.hsla(avatar.hue / 360, 0.48, Theme.dark ? 0.42 : 0.50, 1)
+        visible: picture.status !== Image.Ready
+
+        Text {
+            anchors.centerIn: parent
+            text: avatar.initials !== "" ? avatar.initials : avatar.name.slice(0, 1).toUpperCase()
+            textFormat: Text.PlainText
+            color: "white"
+            font.pixelSize: Math.round(parent.height * 0.4)
+            font.weight: Font.DemiBold
+        }
+    }
+
+    // Round picture without QtQuick.Effects (6.5+) or Qt5Compat: the square picture is clipped
+    // and its corners are covered by a ring in the colour of what the avatar sits on.
+    Item {
+        anchors.fill: parent
+        clip: true
+        visible: picture.status === Image.Ready
+
+        Image {
+            id: picture
+            anchors.fill: parent
+            source: avatar.source
+            sourceSize: Qt.size(avatar.width * 2, avatar.height * 2)
+            fillMode: Image.PreserveAspectCrop
+            asynchronous: true
+            smooth: true
+        }
+        Rectangle {
+            anchors.centerIn: parent
+            width: parent.width * 1.5
+            height: width
+            radius: width / 2
+            color: "transparent"
+            border.width: parent.width * 0.25
+            border.color: avatar.ringColor
+        }
+    }
+
+    PresenceDot {
+        id: dot
+        visible: avatar.showPresence
+        status: avatar.status
+        ringColor: avatar.ringColor
+        width: Math.max(10, Math.round(avatar.width * 0.34))
+        height: width
+        anchors.right: parent.right
+        anchors.bottom: parent.bottom
+        anchors.rightMargin: -Math.round(width * 0.15)
+        anchors.bottomMargin: -Math.round(width * 0.15)
+    }
+
+    TypingMark {
+        visible: avatar.typing && avatar.showPresence
+        anchors.left: parent.right
+        anchors.leftMargin: -Math.round(width * 0.55)
+        anchors.top: parent.top
+        anchors.topMargin: -Math.round(height * 0.35)
+        ringColor: avatar.ringColor
+    }
+}

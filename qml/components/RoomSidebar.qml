@@ -1,0 +1,250 @@
+import QtQuick
+import QtQuick.Controls
+import QtQuick.Layouts
+import Hallway
+
+// The left sidebar: joined rooms (RoomListModel or a stand-in with name, memberCount,
+// onlineCount, typingText) with occupancy and typing hints, and the join field with
+// suggestions from the server's room list.
+Pane {
+    id: sidebar
+
+    required property var rooms
+    required property string currentRoom
+    property var suggestions: []          // [{name, connections, users}] from session.listRooms()
+    property string selfName: ""
+    property string selfStatus: ""
+
+    signal roomSelected(string name)
+    signal joinRequested(string name)
+    signal leaveRequested(string name)
+    signal suggestionsRequested()
+
+    readonly property alias joinField: joinField
+    readonly property var filteredSuggestions: suggestions.filter(
+        s => s.name.toLowerCase().indexOf(joinField.text.trim().toLowerCase()) >= 0)
+
+    padding: 0
+    background: Rectangle {
+        color: Theme.sidebar
+        Rectangle { anchors.right: parent.right; width: 1; height: parent.height; color: Theme.separator }
+    }
+
+    contentItem: ColumnLayout {
+        spacing: 0
+
+        RowLayout {
+            Layout.fillWidth: true
+            Layout.margins: Theme.largeSpacing
+            Layout.bottomMargin: Theme.spacing
+            spacing: Theme.spacing
+            Image {
+                source: "qrc:/icons/hallway.svg"
+                sourceSize: Qt.size(24, 24)
+                Layout.preferredWidth: 24
+                Layout.preferredHeight: 24
+                Accessible.ignored: true
+            }
+            Label {
+                text: qsTr("Hallway")
+                font.weight: Font.Bold
+                font.pointSize: Qt.application.font.pointSize * 1.25
+                Layout.fillWidth: true
+            }
+        }
+
+        Label {
+            Layout.leftMargin: Theme.largeSpacing
+            Layout.topMargin: Theme.spacing
+            Layout.bottomMargin: 4
+            text: qsTr("ROOMS")
+            font.pointSize: Qt.application.font.pointSize * 0.8
+            font.weight: Font.DemiBold
+            font.letterSpacing: 0.6
+            color: Theme.mutedText
+            Accessible.role: Accessible.Heading
+            Accessible.name: qsTr("Rooms")
+        }
+
+        ListView {
+            id: roomList
+            objectName: "roomList"
+            Layout.fillWidth: true
+            Layout.fillHeight: true
+            clip: true
+            model: sidebar.rooms
+            activeFocusOnTab: true
+            keyNavigationEnabled: true
+            boundsBehavior: Flickable.StopAtBounds
+            Accessible.role: Accessible.List
+            Accessible.name: qsTr("Joined rooms")
+            ScrollBar.vertical: ScrollBar {}
+
+            delegate: ItemDelegate {
+                id: roomItem
+                required property int index
+                required property string name
+                required property int onlineCount
+                required property int memberCount
+                required property string typingText
+                readonly property bool current: name === sidebar.currentRoom
+
+                width: ListView.view.width
+                leftPadding: Theme.largeSpacing
+                rightPadding: Theme.spacing
+                topPadding: 6
+                bottomPadding: 6
+                hoverEnabled: true
+                highlighted: current
+                Accessible.role: Accessible.ListItem
+                Accessible.name: qsTr("Room %1, %n online", "", onlineCount).arg(name)
+                onClicked: sidebar.roomSelected(name)
+                Keys.onReturnPressed: sidebar.roomSelected(name)
+
+                background: Rectangle {
+                    anchors.fill: parent
+                    anchors.leftMargin: 6
+                    anchors.rightMargin: 6
+                    radius: Theme.radius
+                    color: roomItem.current ? Theme.selected
+                         : (roomItem.hovered || roomItem.visualFocus) ? Theme.hover : "transparent"
+                }
+
+                contentItem: ColumnLayout {
+                    spacing: 1
+                    RowLayout {
+                        spacing: 6
+                        Layout.fillWidth: true
+                        Label {
+                            text: "#"
+                            color: Theme.mutedText
+                            font.weight: Font.DemiBold
+                        }
+                        Label {
+                            objectName: "roomName"
+                            text: roomItem.name
+                            textFormat: Text.PlainText
+                            elide: Text.ElideRight
+                            font.weight: roomItem.current ? Font.DemiBold : Font.Normal
+                            Layout.fillWidth: true
+                        }
+                        Label {
+                            objectName: "occupancy"
+                            text: qsTr("%n online", "", roomItem.onlineCount)
+                            color: Theme.mutedText
+                            font.pointSize: Qt.application.font.pointSize * 0.8
+                            visible: !leaveButton.visible
+                        }
+                        ToolButton {
+                            id: leaveButton
+                            visible: roomItem.hovered || roomItem.current && roomItem.activeFocus
+                            text: "✕"
+                            font.pointSize: Qt.application.font.pointSize * 0.8
+                            implicitWidth: implicitHeight
+                            padding: 2
+                            focusPolicy: Qt.NoFocus
+                            Accessible.name: qsTr("Leave %1").arg(roomItem.name)
+                            ToolTip.visible: hovered
+                            ToolTip.text: qsTr("Leave room (Ctrl+W)")
+                            onClicked: sidebar.leaveRequested(roomItem.name)
+                        }
+                    }
+                    Label {
+                        visible: roomItem.typingText !== ""
+                        text: roomItem.typingText
+                        textFormat: Text.PlainText
+                        elide: Text.ElideRight
+                        font.italic: true
+                        font.pointSize: Qt.application.font.pointSize * 0.8
+                        color: Theme.online
+                        Layout.fillWidth: true
+                        Layout.leftMargin: 14
+                    }
+                }
+            }
+
+            Label {
+                anchors.centerIn: parent
+                width: parent.width - 2 * Theme.largeSpacing
+                wrapMode: Text.Wrap
+                horizontalAlignment: Text.AlignHCenter
+                visible: roomList.count === 0
+                text: qsTr("No rooms yet. Join one below.")
+                color: Theme.faintText
+            }
+        }
+
+        Rectangle { Layout.fillWidth: true; height: 1; color: Theme.separator }
+
+        TextField {
+            id: joinField
+            objectName: "joinRoomField"
+            Layout.fillWidth: true
+            Layout.margins: Theme.spacing + 4
+            placeholderText: qsTr("Join a room…")
+            Accessible.name: qsTr("Join a room")
+            onActiveFocusChanged: if (activeFocus) sidebar.suggestionsRequested()
+            onTextEdited: if (!suggestionPopup.opened && sidebar.filteredSuggestions.length > 0) suggestionPopup.open()
+            onAccepted: {
+                const name = text.trim();
+                if (name === "")
+                    return;
+                sidebar.joinRequested(name);
+                clear();
+                suggestionPopup.close();
+            }
+            Keys.onDownPressed: {
+                if (!suggestionPopup.opened && sidebar.filteredSuggestions.length > 0)
+                    suggestionPopup.open();
+                suggestionList.forceActiveFocus();
+            }
+            Keys.onEscapePressed: { suggestionPopup.close(); clear(); }
+
+            Popup {
+                id: suggestionPopup
+                y: -height - 4
+                width: joinField.width
+                height: Math.min(suggestionList.contentHeight + topPadding + bottomPadding, 240)
+                padding: 4
+                closePolicy: Popup.CloseOnEscape | Popup.CloseOnPressOutsideParent
+
+                contentItem: ListView {
+                    id: suggestionList
+                    clip: true
+                    model: sidebar.filteredSuggestions
+                    keyNavigationEnabled: true
+                    Accessible.role: Accessible.List
+                    Accessible.name: qsTr("Room suggestions")
+                    Keys.onEscapePressed: { suggestionPopup.close(); joinField.forceActiveFocus(); }
+                    delegate: ItemDelegate {
+                        required property var modelData
+                        required property int index
+                        width: ListView.view.width
+                        highlighted: ListView.isCurrentItem
+                        text: modelData.name
+                        Accessible.name: qsTr("Join %1, %n online", "", modelData.users || 0).arg(modelData.name)
+                        contentItem: RowLayout {
+                            Label {
+                                text: "# " + modelData.name
+                                textFormat: Text.PlainText
+                                elide: Text.ElideRight
+                                Layout.fillWidth: true
+                            }
+                            Label {
+                                text: qsTr("%n online", "", modelData.users || 0)
+                                color: Theme.mutedText
+                                font.pointSize: Qt.application.font.pointSize * 0.8
+                            }
+                        }
+                        onClicked: {
+                            sidebar.joinRequested(modelData.name);
+                            joinField.clear();
+                            suggestionPopup.close();
+                        }
+                        Keys.onReturnPressed: clicked()
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,247 @@
+#include "appsettings.h"
+#include "uilogging.h"
+
+#include <QJSEngine>
+#include <QPointer>
+#include <QQmlEngine>
+#include <QRegularExpression>
+#include <QSettings>
+#include <QUrlQuery>
+
+namespace Hallway {
+
+namespace {
+QPointer<AppSettings> s_instance;
+
+namespace Key {
+const auto ServerUrl = QStringLiteral("connection/serverUrl");
+const auto UserId = QStringLiteral("connection/userId");
+const auto DisplayName = QStringLiteral("connection/displayName");
+const auto Connected = QStringLiteral("connection/connectedBefore");
+const auto ManualStatus = QStringLiteral("presence/manualStatus");
+const auto Rooms = QStringLiteral("rooms/joined");
+const auto LastRoom = QStringLiteral("rooms/last");
+const auto ShowJoinLeave = QStringLiteral("view/showJoinLeave");
+const auto ShowPeople = QStringLiteral("view/showPeople");
+} // namespace Key
+
+const QStringList kManualStatuses = {QStringLiteral("automatic"), QStringLiteral("online"),
+                                     QStringLiteral("away"), QStringLiteral("busy")};
+} // namespace
+
+AppSettings::AppSettings(QObject *parent)
+    : QObject(parent)
+    , m_settings(new QSettings(this))
+{
+    m_serverUrl = m_settings->value(Key::ServerUrl, defaultServerUrl()).toString();
+    m_userId = m_settings->value(Key::UserId).toString();
+    m_displayName = m_settings->value(Key::DisplayName).toString();
+    m_manualStatus = m_settings->value(Key::ManualStatus, QStringLiteral("automatic")).toString();
+    if (!kManualStatuses.contains(m_manualStatus))
+        m_manualStatus = QStringLiteral("automatic");
+    m_rooms = m_settings->value(Key::Rooms).toStringList();
+    m_lastRoom = m_settings->value(Key::LastRoom).toString();
+    m_showJoinLeave = m_settings->value(Key::ShowJoinLeave, true).toBool();
+    m_showPeople = m_settings->value(Key::ShowPeople, true).toBool();
+    m_autoConnect = m_settings->value(Key::Connected, false).toBool() && !m_userId.isEmpty()
+        && validate(m_serverUrl, m_userId, m_displayName).isEmpty();
+}
+
+AppSettings::~AppSettings() = default;
+
+AppSettings *AppSettings::create(QQmlEngine *, QJSEngine *)
+{
+    if (s_instance) {
+        QJSEngine::setObjectOwnership(s_instance, QJSEngine::CppOwnership);
+        return s_instance;
+    }
+    return new AppSettings(nullptr); // engine-owned (tests, previews)
+}
+
+void AppSettings::setInstance(AppSettings *instance)
+{
+    s_instance = instance;
+}
+
+void AppSettings::applyOverrides(const Overrides &o)
+{
+    if (o.url) {
+        m_serverUrl = *o.url;
+        Q_EMIT serverUrlChanged();
+    }
+    if (o.userId) {
+        m_userId = *o.userId;
+        Q_EMIT userIdChanged();
+    }
+    if (o.displayName) {
+        m_displayName = *o.displayName;
+        Q_EMIT displayNameChanged();
+    }
+    m_joins = o.joins;
+    if (o.url || o.userId)
+        m_autoConnect = validate(m_serverUrl, m_userId, m_displayName).isEmpty();
+    qCDebug(lcUi) << "settings after command line:" << m_serverUrl << m_userId << m_joins
+                  << "autoConnect" << m_autoConnect;
+}
+
+void AppSettings::write(const QString &key, const QVariant &value)
+{
+    m_settings->setValue(key, value);
+}
+
+void AppSettings::setServerUrl(const QString &url)
+{
+    const QString trimmed = url.trimmed();
+    if (trimmed == m_serverUrl)
+        return;
+    m_serverUrl = trimmed;
+    write(Key::ServerUrl, m_serverUrl);
+    Q_EMIT serverUrlChanged();
+}
+
+void AppSettings::setUserId(const QString &id)
+{
+    const QString trimmed = id.trimmed();
+    if (trimmed == m_userId)
+        return;
+    m_userId = trimmed;
+    write(Key::UserId, m_userId);
+    Q_EMIT userIdChanged();
+}
+
+void AppSettings::setDisplayName(const QString &name)
+{
+    const QString trimmed = name.trimmed();
+    if (trimmed == m_displayName)
+        return;
+    m_displayName = trimmed;
+    write(Key::DisplayName, m_displayName);
+    Q_EMIT displayNameChanged();
+}
+
+void AppSettings::setManualStatus(const QString &status)
+{
+    if (status == m_manualStatus || !kManualStatuses.contains(status))
+        return;
+    m_manualStatus = status;
+    write(Key::ManualStatus, m_manualStatus);
+    Q_EMIT manualStatusChanged();
+}
+
+void AppSettings::setShowJoinLeave(bool show)
+{
+    if (show == m_showJoinLeave)
+        return;
+    m_showJoinLeave = show;
+    write(Key::ShowJoinLeave, show);
+    Q_EMIT showJoinLeaveChanged();
+}
+
+void AppSettings::setShowPeople(bool show)
+{
+    if (show == m_showPeople)
+        return;
+    m_showPeople = show;
+    write(Key::ShowPeople, show);
+    Q_EMIT showPeopleChanged();
+}
+
+void AppSettings::setLastRoom(const QString &room)
+{
+    if (room == m_lastRoom)
+        return;
+    m_lastRoom = room;
+    write(Key::LastRoom, room);
+    Q_EMIT lastRoomChanged();
+}
+
+QStringList AppSettings::startupRooms() const
+{
+    QStringList result;
+    for (const QString &room : m_joins + m_rooms) {
+        const QString name = room.trimmed();
+        if (!name.isEmpty() && !result.contains(name))
+            result.append(name);
+    }
+    return result;
+}
+
+QString AppSettings::defaultServerUrl()
+{
+    return QStringLiteral("ws://127.0.0.1:8765/");
+}
+
+QString AppSettings::validate(const QString &serverUrl, const QString &userId,
+                              const QString &displayName) const
+{
+    const QUrl url(serverUrl.trimmed(), QUrl::StrictMode);
+    if (serverUrl.trimmed().isEmpty())
+        return tr("Enter the server address, for example %1.").arg(defaultServerUrl());
+    if (!url.isValid() || url.host().isEmpty())
+        return tr("“%1” is not a valid server address.").arg(serverUrl.trimmed());
+    if (url.scheme() != QLatin1String("ws") && url.scheme() != QLatin1String("wss"))
+        return tr("The server address must start with ws:// or wss://.");
+    static const QRegularExpression idPattern(QStringLiteral("^[A-Za-z0-9._@-]{1,64}$"));
+    if (userId.trimmed().isEmpty())
+        return tr("Enter a user ID.");
+    if (!idPattern.match(userId.trimmed()).hasMatch())
+        return tr("A user ID may only contain letters, digits, dots, dashes, underscores and @.");
+    if (displayName.trimmed().size() > 80)
+        return tr("The display name is too long (80 characters at most).");
+    return {};
+}
+
+QUrl AppSettings::connectUrl() const
+{
+    return buildConnectUrl(m_serverUrl, m_userId, m_displayName);
+}
+
+QUrl AppSettings::buildConnectUrl(const QString &serverUrl, const QString &userId,
+                                  const QString &displayName)
+{
+    QUrl url(serverUrl.trimmed());
+    QUrlQuery query(url);
+    query.removeAllQueryItems(QStringLiteral("user"));
+    query.removeAllQueryItems(QStringLiteral("name"));
+    const QString name = displayName.trimmed().isEmpty() ? userId.trimmed() : displayName.trimmed();
+    // Encode fully ourselves: QUrlQuery leaves '+' alone, which servers read as a space.
+    QString encoded = query.query(QUrl::FullyEncoded);
+    if (!encoded.isEmpty())
+        encoded += QLatin1Char('&');
+    encoded += QLatin1String("user=") + QString::fromLatin1(QUrl::toPercentEncoding(userId.trimmed()))
+        + QLatin1String("&name=") + QString::fromLatin1(QUrl::toPercentEncoding(name));
+    url.setQuery(encoded, QUrl::StrictMode);
+    return url;
+}
+
+void AppSettings::rememberRoom(const QString &room)
+{
+    const QString name = room.trimmed();
+    if (name.isEmpty() || m_rooms.contains(name))
+        return;
+    m_rooms.append(name);
+    write(Key::Rooms, m_rooms);
+    Q_EMIT roomsChanged();
+}
+
+void AppSettings::forgetRoom(const QString &room)
+{
+    if (!m_rooms.removeAll(room))
+        return;
+    write(Key::Rooms, m_rooms);
+    Q_EMIT roomsChanged();
+    if (m_lastRoom == room)
+        setLastRoom(m_rooms.value(0));
+}
+
+void AppSettings::markConnected()
+{
+    write(Key::Connected, true);
+}
+
+void AppSettings::forgetConnection()
+{
+    write(Key::Connected, false);
+}
+
+} // namespace Hallway
