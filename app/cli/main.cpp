@@ -1,0 +1,162 @@
+// hallway-cli: the headless front of the presence library, for scripts, bots and diagnostics.
+// stdout: one JSON event per line; stdin: one JSON command per line (see docs/cli.md).
+#include "clisession.h"
+#include "presenceclient.h"
+#include "session.h"
+
+#include <QCommandLineParser>
+#include <QCoreApplication>
+#include <QFileInfo>
+#include <QSocketNotifier>
+#include <QTimer>
+#include <QUrlQuery>
+
+#include <csignal>
+#include <cstdio>
+#include <fcntl.h>
+#include <unistd.h>
+
+namespace {
+int g_signalPipe[2] = {-1, -1};
+
+void onSignal(int)
+{
+    const char byte = 1;
+    [[maybe_unused]] const auto n = ::write(g_signalPipe[1], &byte, 1);
+}
+
+void writeLine(const QByteArray &json)
+{
+    std::fwrite(json.constData(), 1, size_t(json.size()), stdout);
+    std::fputc('\n', stdout);
+    std::fflush(stdout);
+}
+
+void fail(const QString &code, const QString &message)
+{
+    writeLine(QByteArrayLiteral("{\"event\":\"error\",\"code\":\"") + code.toUtf8() + "\",\"message\":\""
+              + message.toUtf8().replace('\\', "\\\\").replace('"', "\\\"") + "\"}");
+}
+} // namespace
+
+int main(int argc, char *argv[])
+{
+    QCoreApplication app(argc, argv);
+    QCoreApplication::setApplicationName(QStringLiteral("hallway-cli"));
+    QCoreApplication::setOrganizationName(QStringLiteral("Hallway"));
+    QCoreApplication::setApplicationVersion(QStringLiteral(HALLWAY_VERSION));
+
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral(
+        "Headless Hallway client: prints one JSON event per line, reads one JSON command per line."));
+    parser.addHelpOption();
+    parser.addVersionOption();
+    const QCommandLineOption urlOpt(QStringLiteral("url"),
+        QStringLiteral("Server URL (ws:// or wss://); repeat for failover."), QStringLiteral("URL"));
+    const QCommandLineOption userOpt(QStringLiteral("user"), QStringLiteral("User id, added to the URL as ?user="), QStringLiteral("ID"));
+    const QCommandLineOption nameOpt(QStringLiteral("name"), QStringLiteral("Display name, added as &name="), QStringLiteral("NAME"));
+    const QCommandLineOption joinOpt(QStringLiteral("join"), QStringLiteral("Join ROOM at start (repeatable)."), QStringLiteral("ROOM"));
+    const QCommandLineOption pingOpt(QStringLiteral("ping-timeout"),
+        QStringLiteral("Reconnect after this long without a server ping (ms)."), QStringLiteral("MS"));
+    const QCommandLineOption backoffOpt(QStringLiteral("reconnect-max"),
+        QStringLiteral("Cap of the reconnect backoff (ms)."), QStringLiteral("MS"));
+    const QCommandLineOption caOpt(QStringLiteral("ca-file"),
+        QStringLiteral("Extra PEM CA certificates for wss:// servers."), QStringLiteral("FILE"));
+    const QCommandLineOption tokenOpt(QStringLiteral("token-env"),
+        QStringLiteral("Read a bearer token from this environment variable (never printed)."), QStringLiteral("VAR"));
+    parser.addOptions({urlOpt, userOpt, nameOpt, joinOpt, pingOpt, backoffOpt, caOpt, tokenOpt});
+    parser.process(app);
+
+    if (!parser.isSet(urlOpt)) {
+        fail(QStringLiteral("EUSAGE"), QStringLiteral("--url is required (try --help)"));
+        return 2;
+    }
+    QList<QUrl> urls;
+    for (const QString &raw : parser.values(urlOpt)) {
+        QUrl url(raw, QUrl::StrictMode);
+        if (!url.isValid() || (url.scheme() != QLatin1String("ws") && url.scheme() != QLatin1String("wss"))) {
+            fail(QStringLiteral("EUSAGE"), QStringLiteral("not a ws:// or wss:// URL: %1").arg(raw));
+            return 2;
+        }
+        if (parser.isSet(userOpt)) {
+            QUrlQuery query(url);
+            query.removeAllQueryItems(QStringLiteral("user"));
+            query.removeAllQueryItems(QStringLiteral("name"));
+            query.addQueryItem(QStringLiteral("user"), parser.value(userOpt));
+            query.addQueryItem(QStringLiteral("name"), parser.isSet(nameOpt) ? parser.value(nameOpt) : parser.value(userOpt));
+            url.setQuery(query);
+        }
+        urls.append(url);
+    }
+
+    Hallway::ConnectionOptions options;
+    bool ok = true;
+    if (parser.isSet(pingOpt))
+        options.pingTimeoutMs = parser.value(pingOpt).toInt(&ok);
+    if (ok && parser.isSet(backoffOpt))
+        options.reconnectMaxMs = parser.value(backoffOpt).toInt(&ok);
+    if (!ok || options.pingTimeoutMs <= 0 || options.reconnectMaxMs <= 0) {
+        fail(QStringLiteral("EUSAGE"), QStringLiteral("--ping-timeout and --reconnect-max take positive milliseconds"));
+        return 2;
+    }
+    if (parser.isSet(caOpt)) {
+        if (!QFileInfo(parser.value(caOpt)).isReadable()) {
+            fail(QStringLiteral("EUSAGE"), QStringLiteral("cannot read --ca-file %1").arg(parser.value(caOpt)));
+            return 2;
+        }
+        options.caFile = parser.value(caOpt);
+    }
+    if (parser.isSet(tokenOpt))
+        options.bearerToken = qEnvironmentVariable(parser.value(tokenOpt).toUtf8().constData());
+
+    Hallway::Session session;
+    session.client()->setOptions(options);
+    session.client()->setUrls(urls);
+    CliSession cli(&session);
+    QObject::connect(&cli, &CliSession::line, &app, &writeLine);
+
+    bool quitting = false;
+    auto quitCleanly = [&] {
+        if (quitting)
+            return;
+        quitting = true;
+        session.client()->close();
+        QTimer::singleShot(0, &app, &QCoreApplication::quit);
+    };
+    QObject::connect(&cli, &CliSession::quitRequested, &app, quitCleanly);
+
+    // stdin: read what is there, one command per line; end of input closes once the
+    // commands already given have their replies (bounded), so `echo ... | hallway-cli` works.
+    QByteArray buffer;
+    auto *stdinNotifier = new QSocketNotifier(STDIN_FILENO, QSocketNotifier::Read, &app);
+    QObject::connect(stdinNotifier, &QSocketNotifier::activated, &app, [&] {
+        char chunk[65536];
+        const ssize_t n = ::read(STDIN_FILENO, chunk, sizeof chunk);
+        if (n > 0) {
+            buffer.append(chunk, int(n));
+            int nl;
+            while ((nl = buffer.indexOf('\n')) >= 0) {
+                const QByteArray line = buffer.left(nl);
+                buffer.remove(0, nl + 1);
+                cli.handleLine(line);
+            }
+            return;
+        }
+        stdinNotifier->setEnabled(false);
+        if (!buffer.isEmpty())
+            cli.handleLine(std::exchange(buffer, {}));
+        cli.whenIdle(10000, quitCleanly);
+    });
+
+    if (::pipe2(g_signalPipe, O_CLOEXEC) == 0) {
+        auto *signalNotifier = new QSocketNotifier(g_signalPipe[0], QSocketNotifier::Read, &app);
+        QObject::connect(signalNotifier, &QSocketNotifier::activated, &app, quitCleanly);
+        std::signal(SIGTERM, onSignal);
+        std::signal(SIGINT, onSignal);
+    }
+    std::signal(SIGPIPE, SIG_IGN);
+
+    cli.joinAtStart(parser.values(joinOpt));
+    session.client()->open();
+    return app.exec();
+}
