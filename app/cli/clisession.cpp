@@ -76,9 +76,16 @@ CliSession::CliSession(Session *session, QObject *parent) : QObject(parent), m_s
     });
 }
 
+// QJsonObject sorts its keys; a person reading the stream wants the event name first.
 void CliSession::emitEvent(const QJsonObject &event)
 {
-    Q_EMIT line(QJsonDocument(event).toJson(QJsonDocument::Compact));
+    QJsonObject rest = event;
+    const QJsonValue name = rest.take(kEvent);
+    QByteArray out = QByteArrayLiteral("{\"event\":") + QJsonDocument(QJsonArray{name}).toJson(QJsonDocument::Compact).mid(1);
+    out.chop(1); // the array's closing bracket
+    const QByteArray body = QJsonDocument(rest).toJson(QJsonDocument::Compact);
+    out += body.size() > 2 ? ',' + body.mid(1) : QByteArrayLiteral("}");
+    Q_EMIT line(out);
 }
 
 void CliSession::reply(const QString &op, bool ok, const QJsonObject &fields, const QString &error)

@@ -124,6 +124,16 @@ int main(int argc, char *argv[])
         QTimer::singleShot(0, &app, &QCoreApplication::quit);
     };
     QObject::connect(&cli, &CliSession::quitRequested, &app, quitCleanly);
+    // A refused login or an untrusted certificate will not fix itself: say so and exit 3
+    // instead of idling offline (the client has already printed the error event).
+    QObject::connect(session.client(), &Hallway::PresenceClient::statusChanged, &app, [&] {
+        const QString code = session.client()->errorCode();
+        if (session.client()->status() == Hallway::PresenceClient::Offline && !quitting
+            && (code == QLatin1String("EAUTH") || code == QLatin1String("ESSL"))) {
+            quitting = true;
+            QTimer::singleShot(0, &app, [] { QCoreApplication::exit(3); });
+        }
+    });
 
     // stdin: read what is there, one command per line; end of input closes once the
     // commands already given have their replies (bounded), so `echo ... | hallway-cli` works.
