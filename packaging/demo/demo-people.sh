@@ -48,10 +48,10 @@ grace() {
 }
 grace_phone() { while true; do sleep 3600; done; }
 linus() {
-  sleep 8; say lobby "Heading into a meeting, back in a bit."
+  sleep 3; say lobby "Heading into a meeting, back in a bit."
   while true; do
-    op '{"op":"status","status":"away"}'; sleep 40
-    op '{"op":"status","status":"online"}'; say lobby "Back!"; sleep 30
+    op '{"op":"status","status":"away"}'; sleep 45
+    op '{"op":"status","status":"online"}'; say lobby "Back! What did I miss?"; sleep 20
   done
 }
 margaret() {
