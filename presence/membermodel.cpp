@@ -1,6 +1,7 @@
 #include "membermodel.h"
 
 #include "logging.h"
+#include "safeurl.h"
 
 namespace Hallway {
 
@@ -108,7 +109,14 @@ void MemberModel::fillFromMetadata(Member &m, const QJsonValue &metadata) const
     m.name = metaString(metadata, QStringLiteral("username"));
     if (m.name.isEmpty())
         m.name = m.userId;
-    m.avatar = metaString(metadata, QStringLiteral("avatar"));
+    // Only https avatars (safeurl.h): file:, data:, plain http and the like become "", so the
+    // views show initials instead of loading them.
+    m.avatar = sanitizedAvatarUrl(metaString(metadata, QStringLiteral("avatar")), m_allowHttpAvatars);
+}
+
+void MemberModel::setAllowHttpAvatars(bool allow)
+{
+    m_allowHttpAvatars = allow;
 }
 
 void MemberModel::deriveStatus(Member &m)

@@ -29,7 +29,7 @@ public:
         ConnectionIdRole = Qt::UserRole + 1,
         UserIdRole,
         NameRole,
-        AvatarRole,
+        AvatarRole,     // an https URL from metadata.avatar, or "" (refused or none)
         StateRole,      // QVariantMap: the raw state object ({} when none)
         StatusRole,     // "online" | "away" | "busy" | "typing" | a custom string ("ready")
         TypingRole,     // bool
@@ -76,6 +76,10 @@ public:
     QList<int> setMetadata(const QString &connectionId, const QJsonValue &metadata);
     bool expireTyping(const QString &connectionId); // typing aged out locally: typing=false, status "online"
     void setSelfConnectionId(const QString &connectionId);
+    // Avatars from metadata are kept only when https (safeurl.h); true also accepts http://
+    // (local development). Applies to metadata filled in afterwards.
+    void setAllowHttpAvatars(bool allow);
+    bool allowHttpAvatars() const { return m_allowHttpAvatars; }
 
     // "online" when there is no state or no string status, otherwise state.status.
     static QString statusOf(const QJsonValue &state);
@@ -95,6 +99,7 @@ private:
     QHash<QString, int> m_index;
     QString m_selfId;
     quint64 m_seq = 0;
+    bool m_allowHttpAvatars = false;
 };
 
 } // namespace Hallway

@@ -1,5 +1,6 @@
 #include "messagemodel.h"
 
+#include "identity.h"
 #include "logging.h"
 
 #include <QCryptographicHash>
@@ -47,6 +48,8 @@ QHash<int, QByteArray> MessageModel::roleNames() const
         {KindRole, "kind"},
         {ShowHeaderRole, "showHeader"},
         {ErrorRole, "error"},
+        {HueRole, "hue"},
+        {InitialsRole, "initials"},
     };
 }
 
@@ -74,6 +77,8 @@ QVariant MessageModel::roleData(int row, int role) const
     case KindRole: return m.kind;
     case ShowHeaderRole: return showHeaderAt(row);
     case ErrorRole: return m.error;
+    case HueRole: return hueForKey(m.senderId);
+    case InitialsRole: return initialsFor(m.senderName.isEmpty() ? m.senderId : m.senderName);
     default: return {};
     }
 }
@@ -299,7 +304,7 @@ void MessageModel::settle(int row, const Message &from)
     }
     if (!from.senderName.isEmpty() && from.senderName != m.senderName) {
         m.senderName = from.senderName;
-        roles << SenderNameRole;
+        roles << SenderNameRole << InitialsRole;
     }
     if (showHeaderAt(row) != header)
         roles << ShowHeaderRole;

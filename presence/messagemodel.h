@@ -43,6 +43,8 @@ public:
         KindRole,        // "message" | "join" | "leave"
         ShowHeaderRole,  // bool: first of a run by one sender within headerRunMs
         ErrorRole,       // the failure's error code, e.g. ETIMEOUT
+        HueRole,         // int 0..359 for the sender's avatar: the same as UserModel's hue (identity.h)
+        InitialsRole,    // the sender's initials, as UserModel's (identity.h)
     };
     Q_ENUM(Role)
 

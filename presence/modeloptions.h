@@ -29,6 +29,7 @@ struct ModelOptions {
     int headerRunMs = 5 * 60 * 1000;  // messages by one sender within this gap form one run (showHeader)
     int departedMemory = 4096;        // connection ids remembered as departed per room (ghost guard)
     int idleTimeoutMs = 5 * 60 * 1000; // ActivityMonitor: idle after this long without input
+    bool allowHttpAvatars = false;    // accept http:// avatars too (local development); https only by default
 };
 
 } // namespace Hallway

@@ -27,6 +27,7 @@ Room::Room(const QString &name, const ModelOptions &options, QObject *parent)
     , m_typing(new TypingPublisher(options.typing, this))
     , m_tracker(new TypingTracker(this))
 {
+    m_members->setAllowHttpAvatars(options.allowHttpAvatars);
     m_users->setGraceMs(options.userGraceMs);
     m_users->setSource(m_members);
     m_messages->setMaxRows(options.maxMessages);

@@ -1,5 +1,6 @@
 #include "usermodel.h"
 
+#include "identity.h"
 #include "logging.h"
 
 #include <QJSEngine>
@@ -138,38 +139,28 @@ QString UserModel::mergeStatus(const QList<Device> &devices)
 
 int UserModel::statusRank(const QString &status)
 {
-    if (status == kBusy)
-        return 1;
+    // The people panel's sections read Online, Away, Busy: someone away may come back any
+    // minute, someone busy asked not to be disturbed.
     if (status == kAway)
+        return 1;
+    if (status == kBusy)
         return 2;
     return 0; // online, typing, custom
 }
 
 QString UserModel::initialsFor(const QString &name)
 {
-    auto firstLetter = [](const QString &word) {
-        if (word.isEmpty())
-            return QString();
-        const int len = (word.at(0).isHighSurrogate() && word.size() > 1) ? 2 : 1;
-        return word.left(len).toUpper();
-    };
-    const QStringList words = name.simplified().split(QLatin1Char(' '), Qt::SkipEmptyParts);
-    if (words.isEmpty())
-        return QString();
-    if (words.size() == 1)
-        return firstLetter(words.first());
-    return firstLetter(words.first()) + firstLetter(words.last());
+    return Hallway::initialsFor(name);
 }
 
 quint32 UserModel::colorSeedFor(const QString &key)
 {
-    quint32 h = 2166136261u;
-    const QByteArray bytes = key.toUtf8();
-    for (char c : bytes) {
-        h ^= quint8(c);
-        h *= 16777619u;
-    }
-    return h;
+    return colorSeedForKey(key);
+}
+
+int UserModel::hueFor(const QString &key)
+{
+    return hueForKey(key);
 }
 
 // ---- configuration ----------------------------------------------------------------------

@@ -60,7 +60,7 @@ public:
         TypingRole,        // bool
         IsSelfRole,        // bool
         StateRole,         // QVariantMap: merged state
-        StatusRankRole,    // int for sorting: online/typing/custom 0, busy 1, away 2
+        StatusRankRole,    // int for sorting: online/typing/custom 0, away 1, busy 2
         InitialsRole,      // 1-2 letters from the name
         ColorSeedRole,     // int: stable hash of the key
         HueRole,           // int 0..359 from the same hash
@@ -121,9 +121,10 @@ public:
     // The merge rule on its own, for tests and other callers.
     static QString mergeStatus(const QList<Device> &devices);
     static int statusRank(const QString &status);
+    // Initials and colour come from identity.h, shared with MessageModel.
     static QString initialsFor(const QString &name);
     static quint32 colorSeedFor(const QString &key); // FNV-1a of the UTF-8 key: stable across runs
-    static int hueFor(const QString &key) { return int(colorSeedFor(key) % 360); }
+    static int hueFor(const QString &key);            // 0..359 from the same hash
 
 Q_SIGNALS:
     void sourceChanged();

@@ -79,6 +79,18 @@ HallwayWindow {
         }
     }
 
+    // The screen lock / app-state hint: where the platform reports the app hidden or suspended,
+    // we are away at once (when the status is automatic). That is never counted as activity;
+    // the next input (or window activation) brings us back.
+    Connections {
+        target: Qt.application
+        function onStateChanged() {
+            if (Qt.application.state === Qt.ApplicationHidden
+                    || Qt.application.state === Qt.ApplicationSuspended)
+                session.activity.markIdle();
+        }
+    }
+
     Component.onCompleted: if (AppSettings.autoConnect) startConnection()
 
     Shortcut {

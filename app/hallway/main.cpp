@@ -1,37 +1,21 @@
 // Hallway desktop app: parses the command line, applies it over the remembered settings,
 // loads the QML UI (qrc:/Hallway/Main.qml) and, with --screenshot, saves one frame and quits.
 #include "appsettings.h"
+#include "appsetup.h"
 #include "uilogging.h"
 
 #include <QCommandLineParser>
 #include <QGuiApplication>
 #include <QIcon>
-#include <QLibraryInfo>
-#include <QLocale>
 #include <QQmlApplicationEngine>
-#include <QQuickStyle>
 #include <QQuickWindow>
 #include <QTimer>
-#include <QTranslator>
 #include <QtQml/qqmlextensionplugin.h>
 
 Q_IMPORT_QML_PLUGIN(HallwayPlugin)
 Q_IMPORT_QML_PLUGIN(Hallway_PresencePlugin)
 
 namespace {
-
-void installTranslators(QGuiApplication &app)
-{
-    auto *qtTranslator = new QTranslator(&app);
-    if (qtTranslator->load(QLocale(), QStringLiteral("qt"), QStringLiteral("_"),
-                           QLibraryInfo::path(QLibraryInfo::TranslationsPath)))
-        QCoreApplication::installTranslator(qtTranslator);
-    // hallway_en carries the English plural forms ("1 device" / "2 devices").
-    auto *translator = new QTranslator(&app);
-    if (translator->load(QLocale(), QStringLiteral("hallway"), QStringLiteral("_"), QStringLiteral(":/i18n"))
-        || translator->load(QStringLiteral(":/i18n/hallway_en.qm")))
-        QCoreApplication::installTranslator(translator);
-}
 
 void scheduleScreenshot(QQmlApplicationEngine &engine, const QString &file, int delayMs)
 {
@@ -65,7 +49,7 @@ int main(int argc, char *argv[])
     QGuiApplication::setApplicationDisplayName(QStringLiteral("Hallway"));
     QGuiApplication::setDesktopFileName(QStringLiteral("hallway"));
     QGuiApplication::setWindowIcon(QIcon(QStringLiteral(":/icons/hallway.svg")));
-    installTranslators(app);
+    Hallway::Ui::installTranslators(app);
 
     QCommandLineParser parser;
     parser.setApplicationDescription(
@@ -91,8 +75,7 @@ int main(int argc, char *argv[])
     parser.addOptions({urlOption, userOption, nameOption, joinOption, shotOption, delayOption});
     parser.process(app);
 
-    if (qEnvironmentVariableIsEmpty("QT_QUICK_CONTROLS_STYLE"))
-        QQuickStyle::setStyle(QStringLiteral("Fusion")); // follows the system palette
+    Hallway::Ui::applyDefaultStyle();
 
     Hallway::AppSettings settings(nullptr);
     Hallway::AppSettings::Overrides overrides;
@@ -104,14 +87,11 @@ int main(int argc, char *argv[])
         overrides.displayName = parser.value(nameOption);
     overrides.joins = parser.values(joinOption);
     settings.applyOverrides(overrides);
-    Hallway::AppSettings::setInstance(&settings);
 
     QQmlApplicationEngine engine;
-    engine.addImportPath(QStringLiteral("qrc:/")); // the static Hallway modules live under qrc:/
     QObject::connect(&engine, &QQmlApplicationEngine::objectCreationFailed, &app,
                      [] { QCoreApplication::exit(1); }, Qt::QueuedConnection);
-    engine.load(QUrl(QStringLiteral("qrc:/Hallway/Main.qml")));
-    if (engine.rootObjects().isEmpty())
+    if (!Hallway::Ui::loadMainWindow(engine, settings))
         return 1;
 
     if (parser.isSet(shotOption)) {

@@ -2,7 +2,7 @@ import QtQuick
 import Hallway
 
 // A round avatar: the https picture when there is one and it loaded, else coloured initials
-// (hue from the model). Optionally carries the presence dot and the typing mark.
+// (initials and hue from the model, see presence/identity.h). Optionally carries the presence dot and the typing mark.
 Item {
     id: avatar
 
@@ -30,7 +30,8 @@ Item {
 
         Text {
             anchors.centerIn: parent
-            text: avatar.initials !== "" ? avatar.initials : avatar.name.slice(0, 1).toUpperCase()
+            // The model's initials (letters only); "?" for a name without any letter.
+            text: avatar.initials !== "" ? avatar.initials : "?"
             textFormat: Text.PlainText
             color: "white"
             font.pixelSize: Math.round(parent.height * 0.4)

@@ -24,6 +24,14 @@ Pane {
         border.color: area.activeFocus ? Theme.accent : Theme.separator
     }
 
+    function moveFocus(event, forward) {
+        const next = area.nextItemInFocusChain(forward);
+        if (next && next !== area) {
+            next.forceActiveFocus(forward ? Qt.TabFocusReason : Qt.BacktabFocusReason);
+            event.accepted = true;
+        }
+    }
+
     function send() {
         if (area.text.trim() === "")
             return;
@@ -54,6 +62,10 @@ Pane {
                 Accessible.name: qsTr("Message")
                 Accessible.description: qsTr("Enter sends, Shift+Enter starts a new line")
                 onTextChanged: composer.textEdited(text)
+                // Tab moves on (to the people panel) instead of typing a tab character, so the
+                // keyboard can leave the composer; Shift+Tab goes back to the messages.
+                Keys.onTabPressed: (event) => composer.moveFocus(event, true)
+                Keys.onBacktabPressed: (event) => composer.moveFocus(event, false)
                 Keys.onPressed: (event) => {
                     if ((event.key === Qt.Key_Return || event.key === Qt.Key_Enter)
                             && !(event.modifiers & Qt.ShiftModifier)) {

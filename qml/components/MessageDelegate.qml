@@ -20,10 +20,12 @@ Item {
     required property bool failed
     required property string kind
     required property bool showHeader
+    // The sender's avatar colour and letters, from the model (identity.h: the same derivation
+    // as the people panel's rows, so one person looks the same in both places).
+    required property int hue
+    required property string initials
 
     property bool showJoinLeave: true
-    property int senderHue: 210
-    property string senderInitials: ""
     property url senderAvatar: ""
 
     signal retryRequested(string localId)
@@ -90,8 +92,8 @@ Item {
         width: Theme.avatarSize
         height: Theme.avatarSize
         name: row.senderName
-        initials: row.senderInitials
-        hue: row.senderHue
+        initials: row.initials
+        hue: row.hue
         source: row.senderAvatar
         showPresence: false
     }

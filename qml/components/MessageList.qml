@@ -35,8 +35,6 @@ ListView {
 
     delegate: MessageDelegate {
         showJoinLeave: list.showJoinLeave
-        senderHue: Ui.hue(senderId)
-        senderInitials: Ui.initials(senderName)
         onRetryRequested: (localId) => list.retryRequested(localId)
     }
 

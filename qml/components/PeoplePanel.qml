@@ -3,7 +3,7 @@ import QtQuick.Controls
 import QtQuick.Layouts
 import Hallway
 
-// The right-hand panel: everyone in the room, grouped Online / Busy / Away (by the model's
+// The right-hand panel: everyone in the room, grouped Online / Away / Busy (by the model's
 // statusRank), sorted by name inside a group.
 Pane {
     id: panel
@@ -64,19 +64,28 @@ Pane {
 
             section.property: "statusRank"
             section.criteria: ViewSection.FullString
-            section.delegate: Label {
+            // The heading role sits on a plain Item: Qt 6.4 reports every Label as static text
+            // whatever its Accessible.role, and screen readers jump between headings.
+            section.delegate: Item {
+                id: sectionHeader
                 required property string section
                 width: ListView.view.width
-                leftPadding: Theme.largeSpacing
-                topPadding: Theme.spacing + 4
-                bottomPadding: 4
-                text: Ui.sectionTitle(Number(section)).toUpperCase()
-                font.pointSize: Qt.application.font.pointSize * 0.8
-                font.weight: Font.DemiBold
-                font.letterSpacing: 0.6
-                color: Theme.mutedText
+                height: sectionLabel.implicitHeight
                 Accessible.role: Accessible.Heading
                 Accessible.name: Ui.sectionTitle(Number(section))
+                Label {
+                    id: sectionLabel
+                    width: parent.width
+                    leftPadding: Theme.largeSpacing
+                    topPadding: Theme.spacing + 4
+                    bottomPadding: 4
+                    text: Ui.sectionTitle(Number(sectionHeader.section)).toUpperCase()
+                    font.pointSize: Qt.application.font.pointSize * 0.8
+                    font.weight: Font.DemiBold
+                    font.letterSpacing: 0.6
+                    color: Theme.mutedText
+                    Accessible.ignored: true
+                }
             }
 
             delegate: PersonDelegate {}

@@ -1,7 +1,7 @@
 #pragma once
 // PeopleSortModel: the people panel's view of a room's UserModel (or any list model with
 // the same role names, e.g. a QML ListModel in previews): sorted by statusRank (online 0,
-// busy 1, away 2) then by name (locale aware, case-insensitive) then userId, optionally
+// away 1, busy 2) then by name (locale aware, case-insensitive) then userId, optionally
 // filtered by a search string. Owned by the QML delegate tree that declares it.
 #include <QCollator>
 #include <QSortFilterProxyModel>

@@ -10,34 +10,6 @@ UiHelpers::UiHelpers(QObject *parent)
 {
 }
 
-QString UiHelpers::initials(const QString &name)
-{
-    QString result;
-    const auto words = name.simplified().split(QLatin1Char(' '), Qt::SkipEmptyParts);
-    for (const QString &word : words) {
-        for (const QChar c : word) {
-            if (c.isLetterOrNumber()) {
-                result += c.toUpper();
-                break;
-            }
-        }
-        if (result.size() == 2)
-            break;
-    }
-    return result.isEmpty() ? QStringLiteral("?") : result;
-}
-
-int UiHelpers::hue(const QString &id)
-{
-    quint32 h = 2166136261u;
-    const QByteArray bytes = id.toUtf8();
-    for (const char c : bytes) {
-        h ^= static_cast<quint8>(c);
-        h *= 16777619u;
-    }
-    return static_cast<int>(h % 360u);
-}
-
 QString UiHelpers::statusLabel(const QString &status)
 {
     if (status == QLatin1String("online"))
@@ -78,9 +50,9 @@ QString UiHelpers::sectionTitle(int statusRank)
     case 0:
         return tr("Online");
     case 1:
-        return tr("Busy");
-    case 2:
         return tr("Away");
+    case 2:
+        return tr("Busy");
     default:
         return tr("Other");
     }

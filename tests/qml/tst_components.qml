@@ -138,7 +138,8 @@ Item {
             const row = createTemporaryObject(messageComponent, root, {
                 index: 0, messageId: "m1", localId: "", senderId: "u1", senderName: "<i>Eve</i>",
                 text: "<img src=x> & <b>hi</b>", timestamp: new Date(), own: false,
-                pending: false, failed: false, kind: "message", showHeader: true
+                pending: false, failed: false, kind: "message", showHeader: true,
+                hue: 42, initials: "E"
             });
             const sender = findChild(row, "senderName");
             compare(sender.textFormat, Text.PlainText);
@@ -163,7 +164,8 @@ Item {
             const row = createTemporaryObject(messageComponent, root, {
                 index: 0, messageId: "", localId: "local-7", senderId: "me", senderName: "Me",
                 text: "hello", timestamp: new Date(), own: true,
-                pending: false, failed: true, kind: "message", showHeader: true
+                pending: false, failed: true, kind: "message", showHeader: true,
+                hue: 10, initials: "M"
             });
             const spy = createTemporaryObject(spyComponent, root, { target: row, signalName: "retryRequested" });
             const link = findChild(row, "retryLink");
@@ -285,7 +287,7 @@ Item {
             const view = createTemporaryObject(repeaterComponent, root, { model: sorted });
             compare(namesOf(view), ["Alice", "bob", "Carol", "Zed"]);
 
-            source.setProperty(1, "statusRank", 2); // bob goes away
+            source.setProperty(1, "statusRank", 2); // bob goes busy
             compare(namesOf(view), ["Alice", "Carol", "bob", "Zed"]);
 
             source.append({ userId: "dan", name: "Dan", statusRank: 0 });
@@ -308,6 +310,75 @@ Item {
     }
 
     Component { id: emptyListModel; ListModel {} }
+
+    Component { id: avatarComponent; Avatar { width: 36; height: 36 } }
+    Component { id: peoplePanelComponent; PeoplePanel { width: 260; height: 500 } }
+    Component {
+        id: sectionedPeople
+        ListModel {
+            ListElement { userId: "m"; name: "Margaret"; avatar: ""; connections: 1; status: "busy"; typing: false; isSelf: false; statusRank: 2; initials: "M"; hue: 1 }
+            ListElement { userId: "a"; name: "Alan"; avatar: ""; connections: 1; status: "away"; typing: false; isSelf: false; statusRank: 1; initials: "A"; hue: 2 }
+            ListElement { userId: "g"; name: "Grace"; avatar: ""; connections: 1; status: "online"; typing: false; isSelf: false; statusRank: 0; initials: "G"; hue: 3 }
+        }
+    }
+
+    TestCase {
+        name: "Avatars"
+        when: windowShown
+
+        function textsOf(item, out) {
+            for (let i = 0; i < item.children.length; ++i) {
+                const c = item.children[i];
+                if (c.text !== undefined && c.visible && c.text !== "")
+                    out.push(c.text);
+                textsOf(c, out);
+            }
+            return out;
+        }
+
+        function test_initialsAndFallback() {
+            const a = createTemporaryObject(avatarComponent, root, { name: "<b>", initials: "", hue: 20 });
+            verify(textsOf(a, []).indexOf("?") >= 0, "a name without letters shows ?, never '<'");
+            a.initials = "BB";
+            verify(textsOf(a, []).indexOf("BB") >= 0);
+        }
+
+        function test_messageAvatarUsesModelHue() {
+            const row = createTemporaryObject(messageComponent, root, {
+                index: 0, messageId: "m1", localId: "", senderId: "grace", senderName: "Grace Hopper",
+                text: "hi", timestamp: new Date(), own: false, pending: false, failed: false,
+                kind: "message", showHeader: true, hue: 123, initials: "GH"
+            });
+            let avatar = null;
+            for (let i = 0; i < row.children.length; ++i)
+                if (row.children[i].hue !== undefined && row.children[i].initials !== undefined)
+                    avatar = row.children[i];
+            verify(avatar);
+            compare(avatar.hue, 123);
+            compare(avatar.initials, "GH");
+        }
+
+        function test_peopleSectionsReadOnlineAwayBusy() {
+            const users = createTemporaryObject(sectionedPeople, root);
+            const panel = createTemporaryObject(peoplePanelComponent, root, { users: users });
+            const list = findChild(panel, "peopleList");
+            verify(list);
+            tryVerify(() => list.count === 3);
+            function headings() {
+                const items = [];
+                for (let i = 0; i < list.contentItem.children.length; ++i)
+                    items.push(list.contentItem.children[i]);
+                items.sort((x, y) => x.y - y.y);
+                const out = [];
+                for (const item of items)
+                    if (item.Accessible.role === Accessible.Heading && item.visible)
+                        out.push(item.Accessible.name);
+                return out.join(",");
+            }
+            tryVerify(() => headings() === "Online,Away,Busy", 3000);
+            compare(headings(), "Online,Away,Busy");
+        }
+    }
 
     TestCase {
         name: "Settings"
@@ -333,14 +404,10 @@ Item {
         }
 
         function test_helpers() {
-            compare(Ui.initials("Ada Lovelace"), "AL");
-            compare(Ui.initials("  bob "), "B");
-            compare(Ui.initials(""), "?");
-            compare(Ui.hue("ada"), Ui.hue("ada"));
-            verify(Ui.hue("ada") >= 0 && Ui.hue("ada") < 360);
+            // statusRank: online 0, away 1, busy 2 (UserModel::statusRank).
             compare(Ui.sectionTitle(0), "Online");
-            compare(Ui.sectionTitle(1), "Busy");
-            compare(Ui.sectionTitle(2), "Away");
+            compare(Ui.sectionTitle(1), "Away");
+            compare(Ui.sectionTitle(2), "Busy");
             compare(Ui.statusLabel("ready"), "ready");
         }
     }

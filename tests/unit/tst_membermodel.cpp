@@ -146,6 +146,58 @@ private Q_SLOTS:
         QVERIFY(!model.find("c3")->isSelf);
         QCOMPARE(model.get(0).value("isSelf").toBool(), true);
     }
+
+    void avatarsAreHttpsOnly_data()
+    {
+        QTest::addColumn<QString>("avatar");
+        QTest::addColumn<QString>("expected");
+        QTest::newRow("https") << "https://example.org/a.png" << "https://example.org/a.png";
+        QTest::newRow("file") << "file:///etc/passwd" << "";
+        QTest::newRow("plain http") << "http://192.168.1.10/a.png" << "";
+        QTest::newRow("data") << "data:image/png;base64,AAAA" << "";
+        QTest::newRow("relative") << "/a.png" << "";
+        QTest::newRow("qrc") << "qrc:/icons/hallway.svg" << "";
+        QTest::newRow("credentials") << "https://user:pw@example.org/a.png" << "";
+        QTest::newRow("too long") << QString(QStringLiteral("https://example.org/") + QString(3000, QLatin1Char('a'))) << "";
+    }
+
+    void avatarsAreHttpsOnly()
+    {
+        QFETCH(QString, avatar);
+        QFETCH(QString, expected);
+        MemberModel model;
+        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::Fatal);
+        QJsonObject m = meta("ada", "Ada");
+        m.insert("avatar", avatar);
+        model.insert("c1", m);
+        QCOMPARE(model.find("c1")->avatar, expected);
+        QCOMPARE(model.index(0, 0).data(MemberModel::AvatarRole).toString(), expected);
+        // The raw metadata is kept as it came (it is shown nowhere as a URL).
+        QCOMPARE(model.find("c1")->metadata.toObject().value("avatar").toString(), avatar);
+
+        // Arriving later through setMetadata: the same rule, and a refused URL is no change.
+        model.insert("c2", meta("bob", "Bob"));
+        QJsonObject later = meta("bob", "Bob");
+        later.insert("avatar", avatar);
+        const QList<int> roles = model.setMetadata("c2", later);
+        QCOMPARE(model.find("c2")->avatar, expected);
+        QCOMPARE(roles.contains(MemberModel::AvatarRole), !expected.isEmpty());
+    }
+
+    void httpAvatarsWhenOptedIn()
+    {
+        MemberModel model;
+        QVERIFY(!model.allowHttpAvatars());
+        model.setAllowHttpAvatars(true);
+        QJsonObject m = meta("ada", "Ada");
+        m.insert("avatar", "http://localhost:8080/ada.png");
+        model.insert("c1", m);
+        QCOMPARE(model.find("c1")->avatar, QStringLiteral("http://localhost:8080/ada.png"));
+        QJsonObject f = meta("bob", "Bob");
+        f.insert("avatar", "file:///tmp/x.png");
+        model.insert("c2", f);
+        QCOMPARE(model.find("c2")->avatar, QString()); // never file:, even when http is allowed
+    }
 };
 
 QTEST_GUILESS_MAIN(TestMemberModel)

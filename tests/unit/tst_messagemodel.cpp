@@ -1,5 +1,7 @@
 // MessageModel: history tail, de-duplication (replay, echo vs pending), retry, cap, headers.
+#include "identity.h"
 #include "messagemodel.h"
+#include "usermodel.h"
 
 #include <QAbstractItemModelTester>
 #include <QJsonArray>
@@ -218,6 +220,27 @@ private Q_SLOTS:
         model.setSelfUserId("me"); // learnt later: own flips with one ranged signal
         QCOMPARE(changed.count(), 1);
         QVERIFY(model.at(row).own);
+    }
+
+    void avatarIdentityMatchesPeople()
+    {
+        MessageModel model;
+        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::Fatal);
+        QJsonObject m = msg("m1", "grace", "hi", T0);
+        m.insert("name", "Grace  <Hopper>");
+        QVERIFY(model.addLive(m));
+        model.addSystem(QStringLiteral("join"), QStringLiteral("alan"), QString(), T0 + 1);
+        const QModelIndex first = model.index(0, 0);
+        // The same colour and letters as the people panel (UserModel) for the same person.
+        QCOMPARE(first.data(MessageModel::HueRole).toInt(), UserModel::hueFor("grace"));
+        QCOMPARE(first.data(MessageModel::HueRole).toInt(), hueForKey("grace"));
+        QCOMPARE(first.data(MessageModel::InitialsRole).toString(), QStringLiteral("GH"));
+        QCOMPARE(first.data(MessageModel::InitialsRole).toString(), UserModel::initialsFor("Grace  <Hopper>"));
+        // No name: the initials come from the user id.
+        QCOMPARE(model.index(1, 0).data(MessageModel::InitialsRole).toString(), QStringLiteral("A"));
+        QCOMPARE(model.roleNames().value(MessageModel::HueRole), QByteArray("hue"));
+        QCOMPARE(model.roleNames().value(MessageModel::InitialsRole), QByteArray("initials"));
+        QCOMPARE(model.get(0).value("initials").toString(), QStringLiteral("GH"));
     }
 };
 

@@ -1,5 +1,6 @@
 // UserModel: grouping (userId, groupBy, key functions), the merge rule, the grace period,
 // and that every member change reaches the people as one role-precise signal.
+#include "identity.h"
 #include "membermodel.h"
 #include "usermodel.h"
 
@@ -61,8 +62,11 @@ private Q_SLOTS:
         QCOMPARE(UserModel::mergeStatus(D{dev("busy", 1), dev("online", 2)}), QStringLiteral("online"));
         QCOMPARE(UserModel::statusRank("online"), 0);
         QCOMPARE(UserModel::statusRank("typing"), 0);
-        QCOMPARE(UserModel::statusRank("busy"), 1);
-        QCOMPARE(UserModel::statusRank("away"), 2);
+        // People sections read Online, Away, Busy.
+        QCOMPARE(UserModel::statusRank("away"), 1);
+        QCOMPARE(UserModel::statusRank("busy"), 2);
+        QVERIFY(UserModel::statusRank("online") < UserModel::statusRank("away"));
+        QVERIFY(UserModel::statusRank("away") < UserModel::statusRank("busy"));
         QCOMPARE(UserModel::statusRank("ready"), 0);
     }
 
@@ -87,7 +91,8 @@ private Q_SLOTS:
         QCOMPARE(userData(users, "alice", UserModel::StatusRole).toString(), QStringLiteral("online"));
         QCOMPARE(userData(users, "alice", UserModel::InitialsRole).toString(), QStringLiteral("AL"));
         QCOMPARE(userData(users, "bob", UserModel::InitialsRole).toString(), QStringLiteral("B"));
-        QCOMPARE(userData(users, "bob", UserModel::StatusRankRole).toInt(), 1);
+        QCOMPARE(userData(users, "bob", UserModel::StatusRankRole).toInt(), 2); // busy
+        QCOMPARE(userData(users, "alice", UserModel::StatusRankRole).toInt(), 0);
         const int hue = userData(users, "alice", UserModel::HueRole).toInt();
         QVERIFY(hue >= 0 && hue < 360);
         QCOMPARE(hue, UserModel::hueFor("alice"));
@@ -296,7 +301,19 @@ private Q_SLOTS:
         QCOMPARE(UserModel::initialsFor("  jean   luc picard "), QStringLiteral("JP"));
         QCOMPARE(UserModel::initialsFor(""), QString());
         QCOMPARE(UserModel::initialsFor(QString::fromUtf8("\xc3\xa9mile zola")), QString::fromUtf8("\xc3\x89Z"));
-        QCOMPARE(UserModel::initialsFor(QString::fromUtf8("\xf0\x9f\x98\x80 smile")).size(), 3); // surrogate pair kept whole
+        // Only letters count: markup, punctuation, digits and emoji are skipped.
+        QCOMPARE(UserModel::initialsFor("Bob <b>Builder</b>"), QStringLiteral("BB"));
+        QCOMPARE(UserModel::initialsFor("<b>x</b>"), QStringLiteral("B"));
+        QCOMPARE(UserModel::initialsFor("(ada) 42 lovelace!"), QStringLiteral("AL"));
+        QCOMPARE(UserModel::initialsFor("ada 2000"), QStringLiteral("A"));
+        QCOMPARE(UserModel::initialsFor(QString::fromUtf8("\xf0\x9f\x98\x80 smile")), QStringLiteral("S"));
+        QCOMPARE(UserModel::initialsFor("<> 123 ..."), QString());
+        // A letter outside the BMP stays whole (surrogate pair), upper-cased: U+10428 -> U+10400.
+        QCOMPARE(UserModel::initialsFor(QString::fromUtf8("\xf0\x90\x90\xa8" "ee smith")),
+                 QString::fromUtf8("\xf0\x90\x90\x80S"));
+        // The model and MessageModel share identity.h: same letters, same hue.
+        QCOMPARE(UserModel::initialsFor("Grace Hopper"), Hallway::initialsFor("Grace Hopper"));
+        QCOMPARE(UserModel::hueFor("grace"), Hallway::hueForKey("grace"));
     }
 };
 

@@ -35,13 +35,28 @@ HallwayWindow {
         ListElement { userId: "ada"; name: "Ada Lovelace"; avatar: ""; connections: 2; status: "online"; typing: false; isSelf: true; statusRank: 0; initials: "AL"; hue: 262 }
         ListElement { userId: "grace"; name: "Grace Hopper"; avatar: ""; connections: 1; status: "typing"; typing: true; isSelf: false; statusRank: 0; initials: "GH"; hue: 24 }
         ListElement { userId: "linus"; name: "Linus"; avatar: ""; connections: 1; status: "ready"; typing: false; isSelf: false; statusRank: 0; initials: "L"; hue: 190 }
-        ListElement { userId: "x"; name: "<b>x</b>"; avatar: ""; connections: 1; status: "online"; typing: false; isSelf: false; statusRank: 0; initials: "X"; hue: 330 }
-        ListElement { userId: "margaret"; name: "Margaret Hamilton"; avatar: ""; connections: 3; status: "busy"; typing: false; isSelf: false; statusRank: 1; initials: "MH"; hue: 140 }
-        ListElement { userId: "alan"; name: "Alan Turing"; avatar: ""; connections: 1; status: "away"; typing: false; isSelf: false; statusRank: 2; initials: "AT"; hue: 210 }
-        ListElement { userId: "barbara"; name: "Barbara Liskov"; avatar: ""; connections: 1; status: "away"; typing: false; isSelf: false; statusRank: 2; initials: "BL"; hue: 95 }
+        ListElement { userId: "x"; name: "<b>x</b>"; avatar: ""; connections: 1; status: "online"; typing: false; isSelf: false; statusRank: 0; initials: "B"; hue: 330 }
+        ListElement { userId: "margaret"; name: "Margaret Hamilton"; avatar: ""; connections: 3; status: "busy"; typing: false; isSelf: false; statusRank: 2; initials: "MH"; hue: 140 }
+        ListElement { userId: "alan"; name: "Alan Turing"; avatar: ""; connections: 1; status: "away"; typing: false; isSelf: false; statusRank: 1; initials: "AT"; hue: 210 }
+        ListElement { userId: "barbara"; name: "Barbara Liskov"; avatar: ""; connections: 1; status: "away"; typing: false; isSelf: false; statusRank: 1; initials: "BL"; hue: 95 }
     }
 
     ListModel { id: messagesModel }
+
+    // Stand-in messages take the people's hue and initials (the real MessageModel computes
+    // them with the same function as UserModel).
+    function hueOf(userId) {
+        for (let i = 0; i < usersModel.count; ++i)
+            if (usersModel.get(i).userId === userId)
+                return usersModel.get(i).hue;
+        return 210;
+    }
+    function initialsOf(name) {
+        for (let i = 0; i < usersModel.count; ++i)
+            if (usersModel.get(i).name === name)
+                return usersModel.get(i).initials;
+        return "";
+    }
 
     Component.onCompleted: {
         const m = [
@@ -59,7 +74,8 @@ HallwayWindow {
             messagesModel.append({ messageId: r.localId ? "" : Math.random().toString(36).slice(2),
                                    localId: r.localId || "", senderId: r.senderId, senderName: r.senderName,
                                    text: r.text, timestamp: r.t, own: !!r.own, pending: false,
-                                   failed: !!r.failed, kind: r.kind, showHeader: r.showHeader });
+                                   failed: !!r.failed, kind: r.kind, showHeader: r.showHeader,
+                                   hue: hueOf(r.senderId), initials: initialsOf(r.senderName) });
     }
 
     QtObject {
@@ -74,7 +90,8 @@ HallwayWindow {
         function sendMessage(text) {
             messagesModel.append({ messageId: "", localId: "n" + messagesModel.count, senderId: "ada",
                                    senderName: "Ada Lovelace", text: text, timestamp: new Date(),
-                                   own: true, pending: true, failed: false, kind: "message", showHeader: false });
+                                   own: true, pending: true, failed: false, kind: "message", showHeader: false,
+                                   hue: hueOf("ada"), initials: "AL" });
         }
         function retryMessage(localId) { console.log("retry", localId) }
         function setComposerText(text) {}

@@ -1,0 +1,446 @@
+// The desktop app's QML, loaded in-process exactly as app/hallway does (Hallway::Ui::
+// loadMainWindow), offscreen, against a real Redis + @prsm/realtime server, with a second
+// person played by a hallway-cli process. Controls are found by their accessible names, the
+// way a screen reader (or a person) finds them, never by object names or tree positions.
+//
+// What it proves, end to end: a peer who joins appears in the people panel; their typing shows
+// as "<Name> is typing…" in the typing line; their going away moves them under the Away
+// section with an away dot; a message they send shows with the same avatar colour as their
+// people-panel row; what we type in the composer and send with Enter reaches them; Tab walks
+// sidebar → room view → composer → people panel; Esc closes the status menu and the room
+// suggestions; Ctrl+W leaves the room (the peer sees us leave).
+#include "appsettings.h"
+#include "appsetup.h"
+#include "serverstack.h"
+#include "testutil.h"
+
+#include <QAccessible>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QQmlApplicationEngine>
+#include <QQuickItem>
+#include <QQuickWindow>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QtQml/qqmlextensionplugin.h>
+
+#include <memory>
+
+Q_IMPORT_QML_PLUGIN(HallwayPlugin)
+Q_IMPORT_QML_PLUGIN(Hallway_PresencePlugin)
+
+namespace {
+constexpr int kWaitMs = 10000; // every wait is bounded; a healthy run needs well under a second each
+const QString kRoom = QStringLiteral("lobby");
+const QString kPeerName = QStringLiteral("Grace Hopper");
+
+// ---- finding controls by accessible name -----------------------------------------------
+
+QString accessibleName(QQuickItem *item)
+{
+    QAccessibleInterface *iface = QAccessible::queryAccessibleInterface(item);
+    return iface ? iface->text(QAccessible::Name) : QString();
+}
+
+QAccessible::Role accessibleRole(QQuickItem *item)
+{
+    QAccessibleInterface *iface = QAccessible::queryAccessibleInterface(item);
+    return iface ? iface->role() : QAccessible::NoRole;
+}
+
+bool effectivelyVisible(const QQuickItem *item)
+{
+    return item->isVisible() && item->opacity() > 0;
+}
+
+void collect(QQuickItem *item, const std::function<bool(QQuickItem *)> &match, QList<QQuickItem *> *out)
+{
+    if (!item || !effectivelyVisible(item))
+        return;
+    if (match(item))
+        out->append(item);
+    const auto children = item->childItems();
+    for (QQuickItem *child : children)
+        collect(child, match, out);
+}
+
+// Every visible item under root whose accessible name satisfies pred, in tree order.
+QList<QQuickItem *> findAllByAccessibleName(QQuickItem *root, const std::function<bool(const QString &)> &pred)
+{
+    QList<QQuickItem *> out;
+    collect(root, [&](QQuickItem *item) { return pred(accessibleName(item)); }, &out);
+    return out;
+}
+
+// The first visible item under root with exactly this accessible name (and this role, unless
+// NoRole), or nullptr.
+QQuickItem *findByAccessibleName(QQuickItem *root, const QString &name, QAccessible::Role role = QAccessible::NoRole)
+{
+    const auto all = findAllByAccessibleName(root, [&](const QString &n) { return n == name; });
+    for (QQuickItem *item : all) {
+        if (role == QAccessible::NoRole || accessibleRole(item) == role)
+            return item;
+    }
+    return nullptr;
+}
+
+QQuickItem *findByAccessibleNamePrefix(QQuickItem *root, const QString &prefix)
+{
+    const auto all = findAllByAccessibleName(root, [&](const QString &n) { return n.startsWith(prefix); });
+    return all.isEmpty() ? nullptr : all.constFirst();
+}
+
+// The objectName of the innermost visual ancestor of item (or item) among names, or "".
+QString enclosing(const QQuickItem *item, const QStringList &names)
+{
+    for (const QQuickItem *p = item; p; p = p->parentItem()) {
+        if (names.contains(p->objectName()))
+            return p->objectName();
+    }
+    return {};
+}
+
+// ---- the peer: one hallway-cli process speaking JSON lines ------------------------------
+
+class Peer
+{
+public:
+    Peer(const QUrl &url, const QString &user, const QString &name, const QStringList &joins)
+    {
+        QStringList args{QStringLiteral("--url"), url.toString(), QStringLiteral("--user"), user,
+                         QStringLiteral("--name"), name, QStringLiteral("--ping-timeout"), QStringLiteral("3000")};
+        for (const QString &room : joins)
+            args << QStringLiteral("--join") << room;
+        QObject::connect(&process, &QProcess::readyReadStandardOutput, &process, [this] {
+            buffer += process.readAllStandardOutput();
+            qsizetype nl;
+            while ((nl = buffer.indexOf('\n')) >= 0) {
+                events << QJsonDocument::fromJson(buffer.left(nl)).object();
+                buffer.remove(0, nl + 1);
+            }
+        });
+        process.setProcessChannelMode(QProcess::ForwardedErrorChannel);
+        process.start(QStringLiteral(HALLWAY_CLI), args);
+    }
+    ~Peer()
+    {
+        if (process.state() != QProcess::NotRunning) {
+            process.write("{\"op\":\"quit\"}\n");
+            if (!process.waitForFinished(3000)) {
+                process.kill();
+                process.waitForFinished(3000);
+            }
+        }
+    }
+    void send(const QJsonObject &command)
+    {
+        process.write(QJsonDocument(command).toJson(QJsonDocument::Compact) + '\n');
+    }
+    QJsonObject find(const QJsonObject &want) const
+    {
+        for (const QJsonObject &e : events) {
+            bool match = true;
+            for (auto it = want.begin(); it != want.end() && match; ++it)
+                match = e.value(it.key()) == it.value();
+            if (match)
+                return e;
+        }
+        return {};
+    }
+    QJsonObject waitFor(const QJsonObject &want, int timeoutMs = kWaitMs)
+    {
+        TestUtil::waitUntil([&] { return !find(want).isEmpty(); }, timeoutMs);
+        return find(want);
+    }
+
+    QProcess process;
+    QByteArray buffer;
+    QList<QJsonObject> events;
+};
+
+QJsonObject ev(const QString &event, const QJsonObject &fields = {})
+{
+    QJsonObject o = fields;
+    o.insert(QStringLiteral("event"), event);
+    return o;
+}
+} // namespace
+
+class tst_Gui : public QObject
+{
+    Q_OBJECT
+
+    QTemporaryDir m_config;
+    ServerStack m_stack;
+    std::unique_ptr<Hallway::AppSettings> m_settings;
+    std::unique_ptr<QQmlApplicationEngine> m_engine;
+    std::unique_ptr<Peer> m_peer;
+    QQuickWindow *m_window = nullptr;
+
+    QQuickItem *root() const { return m_window->contentItem(); }
+
+    // The visible people-panel row of the peer ("Grace Hopper, Online", ...).
+    QQuickItem *peerRow() const
+    {
+        QQuickItem *list = findByAccessibleName(root(), QStringLiteral("People in this room"));
+        return list ? findByAccessibleNamePrefix(list, kPeerName + QStringLiteral(", ")) : nullptr;
+    }
+
+    // Which part of the window an item belongs to, for the Tab order.
+    static QString regionOf(const QQuickItem *item)
+    {
+        const QString region = enclosing(item, {QStringLiteral("composer"), QStringLiteral("peoplePanel"),
+                                                QStringLiteral("roomView"), QStringLiteral("roomSidebar")});
+        return region.isEmpty() ? QStringLiteral("other") : region;
+    }
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        // The app remembers rooms and the account with QSettings: keep them in a fresh place.
+        QVERIFY(m_config.isValid());
+        qputenv("XDG_CONFIG_HOME", QFile::encodeName(m_config.path()));
+        QCoreApplication::setOrganizationName(QStringLiteral("HallwayTests"));
+        QCoreApplication::setApplicationName(QStringLiteral("tst_gui"));
+        QAccessible::setActive(true);
+
+        QVERIFY2(m_stack.start(), qPrintable(m_stack.errorString()));
+
+        // The same wiring as app/hallway/main.cpp with --url --user --name --join lobby.
+        Hallway::Ui::applyDefaultStyle();
+        Hallway::Ui::installTranslators(*QCoreApplication::instance());
+        m_settings = std::make_unique<Hallway::AppSettings>(nullptr);
+        Hallway::AppSettings::Overrides overrides;
+        overrides.url = m_stack.url().toString();
+        overrides.userId = QStringLiteral("you");
+        overrides.displayName = QStringLiteral("You Tester");
+        overrides.joins = {kRoom};
+        m_settings->applyOverrides(overrides);
+        QVERIFY(m_settings->autoConnect());
+
+        m_engine = std::make_unique<QQmlApplicationEngine>();
+        m_window = Hallway::Ui::loadMainWindow(*m_engine, *m_settings);
+        QVERIFY(m_window);
+        m_window->requestActivate();
+        QVERIFY(QTest::qWaitForWindowExposed(m_window));
+        QVERIFY(QTest::qWaitForWindowActive(m_window));
+
+        // Connected and in the room: the header names it, we are listed as "(you)".
+        QTRY_VERIFY_WITH_TIMEOUT(findByAccessibleName(root(), QStringLiteral("Room lobby")), kWaitMs);
+        QTRY_VERIFY_WITH_TIMEOUT(findByAccessibleNamePrefix(root(), QStringLiteral("You Tester, (you)")), kWaitMs);
+        QVERIFY(!findByAccessibleName(root(), QStringLiteral("Connect"))); // no connect page
+    }
+
+    void cleanup() { m_stack.printLogsIfFailed(); }
+
+    void cleanupTestCase()
+    {
+        m_peer.reset();
+        m_engine.reset(); // before the settings it reads
+        m_settings.reset();
+        m_stack.stop();
+    }
+
+    void peerAppearsInPeoplePanel()
+    {
+        m_peer = std::make_unique<Peer>(m_stack.url(), QStringLiteral("grace"), kPeerName, QStringList{kRoom});
+        QVERIFY(!m_peer->waitFor(ev(QStringLiteral("connected"))).isEmpty());
+        QTRY_VERIFY_WITH_TIMEOUT(peerRow(), kWaitMs);
+        QCOMPARE(accessibleName(peerRow()), kPeerName + QStringLiteral(", Online"));
+        QCOMPARE(accessibleRole(peerRow()), QAccessible::ListItem);
+        // Under the Online heading, with a green ("Online") presence dot on the avatar.
+        QQuickItem *list = findByAccessibleName(root(), QStringLiteral("People in this room"));
+        QVERIFY(findByAccessibleName(list, QStringLiteral("Online"), QAccessible::Heading));
+        QVERIFY(findByAccessibleName(peerRow(), QStringLiteral("Online"), QAccessible::Indicator));
+        QVERIFY(findByAccessibleName(peerRow(), QStringLiteral("Avatar of ") + kPeerName));
+        // The header counts both of us.
+        QTRY_VERIFY_WITH_TIMEOUT(findByAccessibleName(root(), QStringLiteral("Room lobby, 2 online")), kWaitMs);
+    }
+
+    void peerTypingShowsInTypingLine()
+    {
+        QVERIFY(m_peer);
+        const QString expected = kPeerName + QStringLiteral(" is typing…");
+        // The typing line of the room view (the sidebar's room row repeats the sentence).
+        const auto typingLine = [&]() -> QQuickItem * {
+            const auto all = findAllByAccessibleName(root(), [&](const QString &n) { return n == expected; });
+            for (QQuickItem *item : all) {
+                if (regionOf(item) == QStringLiteral("roomView") && accessibleRole(item) == QAccessible::StaticText)
+                    return item;
+            }
+            return nullptr;
+        };
+        QVERIFY(!typingLine());
+        m_peer->send({{QStringLiteral("op"), QStringLiteral("type")}, {QStringLiteral("room"), kRoom},
+                      {QStringLiteral("text"), QStringLiteral("hel")}});
+        QTRY_VERIFY_WITH_TIMEOUT(typingLine(), kWaitMs);
+        QCOMPARE(typingLine()->property("text").toString(), expected);
+        // The peer's row says "typing" too.
+        QTRY_VERIFY_WITH_TIMEOUT(accessibleName(peerRow()).contains(QStringLiteral("typing")), kWaitMs);
+
+        // Emptying their composer stops it at once.
+        m_peer->send({{QStringLiteral("op"), QStringLiteral("type")}, {QStringLiteral("room"), kRoom},
+                      {QStringLiteral("text"), QString()}});
+        QTRY_VERIFY_WITH_TIMEOUT(!typingLine(), kWaitMs);
+        QVERIFY(!findByAccessibleName(root(), expected)); // nor in the sidebar
+        QTRY_COMPARE_WITH_TIMEOUT(accessibleName(peerRow()), kPeerName + QStringLiteral(", Online"), kWaitMs);
+    }
+
+    void peerAwayMovesToAwaySection()
+    {
+        QVERIFY(m_peer);
+        m_peer->send({{QStringLiteral("op"), QStringLiteral("status")}, {QStringLiteral("status"), QStringLiteral("away")}});
+        QTRY_COMPARE_WITH_TIMEOUT(accessibleName(peerRow()), kPeerName + QStringLiteral(", Away"), kWaitMs);
+        QQuickItem *row = peerRow();
+        // The presence dot on the avatar says Away.
+        QVERIFY(findByAccessibleName(row, QStringLiteral("Away"), QAccessible::Indicator));
+        QVERIFY(!findByAccessibleName(row, QStringLiteral("Online"), QAccessible::Indicator));
+        // Sections read Online (us), then Away (the peer), and the peer is under Away.
+        QQuickItem *list = findByAccessibleName(root(), QStringLiteral("People in this room"));
+        QList<QQuickItem *> headings;
+        collect(list, [](QQuickItem *i) { return accessibleRole(i) == QAccessible::Heading; }, &headings);
+        std::sort(headings.begin(), headings.end(), [](QQuickItem *a, QQuickItem *b) { return a->y() < b->y(); });
+        QStringList titles;
+        for (QQuickItem *h : std::as_const(headings))
+            titles << accessibleName(h);
+        QCOMPARE(titles, (QStringList{QStringLiteral("Online"), QStringLiteral("Away")}));
+        QVERIFY(row->y() > headings.at(1)->y());
+        QQuickItem *self = findByAccessibleNamePrefix(list, QStringLiteral("You Tester, (you)"));
+        QVERIFY(self);
+        QVERIFY(self->y() > headings.at(0)->y() && self->y() < headings.at(1)->y());
+    }
+
+    void peerMessageUsesPeopleColour()
+    {
+        QVERIFY(m_peer);
+        const QString text = QStringLiteral("Grace here <b>not bold</b>");
+        m_peer->send({{QStringLiteral("op"), QStringLiteral("send")}, {QStringLiteral("room"), kRoom},
+                      {QStringLiteral("text"), text}});
+        QQuickItem *messages = findByAccessibleName(root(), QStringLiteral("Messages"));
+        QVERIFY(messages);
+        const auto message = [&] {
+            return findAllByAccessibleName(messages, [&](const QString &n) {
+                return n.startsWith(kPeerName + QStringLiteral(" at ")) && n.endsWith(QStringLiteral(": ") + text);
+            }).value(0);
+        };
+        QTRY_VERIFY_WITH_TIMEOUT(message(), kWaitMs);
+        QQuickItem *messageAvatar = findByAccessibleName(message(), QStringLiteral("Avatar of ") + kPeerName);
+        QQuickItem *peopleAvatar = findByAccessibleName(peerRow(), QStringLiteral("Avatar of ") + kPeerName);
+        QVERIFY(messageAvatar && peopleAvatar);
+        QCOMPARE(messageAvatar->property("hue").toInt(), peopleAvatar->property("hue").toInt());
+        QCOMPARE(messageAvatar->property("initials").toString(), QStringLiteral("GH"));
+        QCOMPARE(peopleAvatar->property("initials").toString(), QStringLiteral("GH"));
+    }
+
+    void composerMessageReachesPeer()
+    {
+        QVERIFY(m_peer);
+        QQuickItem *composer = findByAccessibleName(root(), QStringLiteral("Message"));
+        QVERIFY(composer);
+        const QString text = QStringLiteral("hello from the GUI test <i>plain</i>");
+        composer->forceActiveFocus();
+        QVERIFY(composer->hasActiveFocus());
+        QVERIFY(composer->setProperty("text", text));
+        QTest::keyClick(m_window, Qt::Key_Return);
+        const QJsonObject got = m_peer->waitFor(ev(QStringLiteral("message"), {{QStringLiteral("text"), text}}));
+        QVERIFY2(!got.isEmpty(), "the peer never got the message");
+        QCOMPARE(got.value(QStringLiteral("from")).toString(), QStringLiteral("you"));
+        QCOMPARE(got.value(QStringLiteral("room")).toString(), kRoom);
+        QCOMPARE(got.value(QStringLiteral("name")).toString(), QStringLiteral("You Tester"));
+        QCOMPARE(composer->property("text").toString(), QString()); // the box is cleared
+        QVERIFY(composer->hasActiveFocus());
+        // Exactly once for the peer.
+        const auto copies = std::count_if(m_peer->events.cbegin(), m_peer->events.cend(), [&](const QJsonObject &e) {
+            return e.value(QStringLiteral("event")) == QStringLiteral("message") && e.value(QStringLiteral("text")) == text;
+        });
+        QCOMPARE(copies, 1);
+    }
+
+    void tabOrder()
+    {
+        QQuickItem *rooms = findByAccessibleName(root(), QStringLiteral("Joined rooms"));
+        QVERIFY(rooms);
+        rooms->forceActiveFocus(Qt::TabFocusReason);
+        QTRY_VERIFY(m_window->activeFocusItem());
+        QStringList visited{regionOf(m_window->activeFocusItem())};
+        QCOMPARE(visited.constFirst(), QStringLiteral("roomSidebar"));
+        for (int i = 0; i < 40 && visited.constLast() != QStringLiteral("peoplePanel"); ++i) {
+            QQuickItem *before = m_window->activeFocusItem();
+            QTest::keyClick(m_window, Qt::Key_Tab);
+            QQuickItem *now = m_window->activeFocusItem();
+            QVERIFY2(now && now != before, "Tab must move the focus");
+            QVERIFY2(regionOf(now) != QStringLiteral("other"), qPrintable(now->metaObject()->className()));
+            const QString region = regionOf(now);
+            if (region != visited.constLast())
+                visited << region;
+        }
+        QCOMPARE(visited, (QStringList{QStringLiteral("roomSidebar"), QStringLiteral("roomView"),
+                                       QStringLiteral("composer"), QStringLiteral("peoplePanel")}));
+        // Tab out of the composer moved on instead of typing a tab character.
+        QQuickItem *composer = findByAccessibleName(root(), QStringLiteral("Message"));
+        QCOMPARE(composer->property("text").toString(), QString());
+        // And Shift+Tab from the people panel goes back into the composer.
+        for (int i = 0; i < 10 && regionOf(m_window->activeFocusItem()) == QStringLiteral("peoplePanel"); ++i)
+            QTest::keyClick(m_window, Qt::Key_Backtab, Qt::ShiftModifier);
+        QCOMPARE(regionOf(m_window->activeFocusItem()), QStringLiteral("composer"));
+    }
+
+    void escapeClosesStatusMenu()
+    {
+        QQuickItem *status = findByAccessibleNamePrefix(root(), QStringLiteral("Your status: "));
+        QVERIFY(status);
+        QCOMPARE(accessibleRole(status), QAccessible::Button); // Qt 6.4 ignores Accessible.role on Controls
+        status->forceActiveFocus(Qt::TabFocusReason);
+        QTest::keyClick(m_window, Qt::Key_Space);
+        QTRY_VERIFY_WITH_TIMEOUT(findByAccessibleName(root(), QStringLiteral("Automatic")), kWaitMs); // the menu's items
+        QVERIFY(findByAccessibleName(root(), QStringLiteral("Busy")));
+        QTest::keyClick(m_window, Qt::Key_Escape);
+        QTRY_VERIFY_WITH_TIMEOUT(!findByAccessibleName(root(), QStringLiteral("Automatic")), kWaitMs);
+    }
+
+    void escapeClosesRoomSuggestions()
+    {
+        QQuickItem *join = findByAccessibleName(root(), QStringLiteral("Join a room"));
+        QVERIFY(join);
+        join->forceActiveFocus(Qt::TabFocusReason); // asks the server for its rooms
+        // Typing opens the suggestions once the server's room list is in; until then, retype.
+        const bool shown = TestUtil::waitUntil([&] {
+            join->setProperty("text", QString());
+            for (const char c : {'l', 'o', 'b'})
+                QTest::keyClick(m_window, c);
+            return findByAccessibleName(root(), QStringLiteral("Room suggestions")) != nullptr;
+        }, kWaitMs);
+        QVERIFY2(shown, "no room suggestions after typing in the join field");
+        QVERIFY(findByAccessibleNamePrefix(root(), QStringLiteral("Join lobby, ")));
+        QTest::keyClick(m_window, Qt::Key_Escape);
+        QTRY_VERIFY_WITH_TIMEOUT(!findByAccessibleName(root(), QStringLiteral("Room suggestions")), kWaitMs);
+        QCOMPARE(join->property("text").toString(), QString());
+        QVERIFY(join->hasActiveFocus());
+    }
+
+    void ctrlWLeavesRoom()
+    {
+        QVERIFY(m_peer);
+        QQuickItem *composer = findByAccessibleName(root(), QStringLiteral("Message"));
+        QVERIFY(composer);
+        composer->forceActiveFocus(); // works from the composer too: Ctrl+W is not a text key
+        QTest::keyClick(m_window, Qt::Key_W, Qt::ControlModifier);
+        QVERIFY(!m_peer->waitFor(ev(QStringLiteral("leave"), {{QStringLiteral("userId"), QStringLiteral("you")},
+                                                              {QStringLiteral("room"), kRoom}})).isEmpty());
+        // No room any more: the empty state, no room header, no people panel.
+        const auto joinButton = [&] {
+            const auto all = findAllByAccessibleName(root(), [](const QString &n) { return n == QStringLiteral("Join a room"); });
+            return std::any_of(all.cbegin(), all.cend(), [](QQuickItem *i) { return accessibleRole(i) == QAccessible::Button; });
+        };
+        QTRY_VERIFY_WITH_TIMEOUT(joinButton(), kWaitMs);
+        QVERIFY(!findByAccessibleName(root(), QStringLiteral("Room lobby")));
+        QVERIFY(!findByAccessibleName(root(), QStringLiteral("People in this room")));
+        QVERIFY(!m_settings->rooms().contains(kRoom));
+        QCOMPARE(m_window->title(), QStringLiteral("Hallway"));
+    }
+};
+
+QTEST_MAIN(tst_Gui)
+#include "tst_gui.moc"
