@@ -20,7 +20,7 @@ MemberModel::MemberModel(QObject *parent)
 
 int MemberModel::rowCount(const QModelIndex &parent) const
 {
-    return parent.isValid() ? 0 : int(m_rows.size());
+    return parent.isValid() ? 0 : m_rows.size();
 }
 
 QHash<int, QByteArray> MemberModel::roleNames() const
@@ -139,7 +139,7 @@ void MemberModel::emitChanged(int row, const QList<int> &roles)
 
 bool MemberModel::insert(const QString &connectionId, const QJsonValue &metadata, const QJsonValue &state)
 {
-    if (connectionId.isEmpty() || m_index.contains(connectionId))
+    if (connectionId.isEmpty() || m_rows.contains(connectionId))
         return false;
     Member m;
     m.connectionId = connectionId;
@@ -149,10 +149,9 @@ bool MemberModel::insert(const QString &connectionId, const QJsonValue &metadata
     m.isSelf = !m_selfId.isEmpty() && connectionId == m_selfId;
     deriveStatus(m);
 
-    const int row = int(m_rows.size());
+    const int row = m_rows.size();
     beginInsertRows(QModelIndex(), row, row);
-    m_rows.append(std::move(m));
-    m_index.insert(connectionId, row);
+    m_rows.append(connectionId, std::move(m));
     endInsertRows();
     Q_EMIT countChanged();
     return true;
@@ -164,10 +163,7 @@ bool MemberModel::remove(const QString &connectionId)
     if (row < 0)
         return false;
     beginRemoveRows(QModelIndex(), row, row);
-    m_rows.removeAt(row);
-    m_index.remove(connectionId);
-    for (int r = row; r < m_rows.size(); ++r)
-        m_index[m_rows.at(r).connectionId] = r;
+    m_rows.removeAt(row, connectionId);
     endRemoveRows();
     Q_EMIT countChanged();
     return true;

@@ -14,6 +14,8 @@
 #include <QString>
 #include <QtQml/qqmlregistration.h>
 
+#include "keyedrows.h"
+
 namespace Hallway {
 
 class MemberModel : public QAbstractListModel
@@ -58,12 +60,12 @@ public:
     QVariant data(const QModelIndex &index, int role) const override;
     QHash<int, QByteArray> roleNames() const override;
 
-    int count() const { return int(m_rows.size()); }
+    int count() const { return m_rows.size(); }
     QString selfConnectionId() const { return m_selfId; }
 
     // Reading (C++): O(1).
-    bool contains(const QString &connectionId) const { return m_index.contains(connectionId); }
-    int rowOf(const QString &connectionId) const { return m_index.value(connectionId, -1); }
+    bool contains(const QString &connectionId) const { return m_rows.contains(connectionId); }
+    int rowOf(const QString &connectionId) const { return m_rows.rowOf(connectionId); }
     const Member &at(int row) const { return m_rows.at(row); }
     const Member *find(const QString &connectionId) const;
     QStringList connectionIds() const;
@@ -95,8 +97,7 @@ private:
     static void deriveStatus(Member &m);
     void emitChanged(int row, const QList<int> &roles);
 
-    QList<Member> m_rows;
-    QHash<QString, int> m_index;
+    KeyedRows<Member> m_rows;  // by connection id
     QString m_selfId;
     quint64 m_seq = 0;
     bool m_allowHttpAvatars = false;

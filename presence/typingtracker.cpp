@@ -46,7 +46,10 @@ void TypingTracker::update(const QString &connectionId, const QString &userId, c
             u.name = display;
             changed = true;
         }
-        armTimer();
+        // Every deadline is now + the same expiry, so a running timer already fires first;
+        // re-arming here would scan all typists on every keystroke event.
+        if (!m_timer.isActive())
+            armTimer();
     }
     if (changed)
         Q_EMIT this->changed();

@@ -40,7 +40,7 @@ UserModel::~UserModel() = default;
 
 int UserModel::rowCount(const QModelIndex &parent) const
 {
-    return parent.isValid() ? 0 : int(m_rows.size());
+    return parent.isValid() ? 0 : m_rows.size();
 }
 
 QHash<int, QByteArray> UserModel::roleNames() const
@@ -264,7 +264,6 @@ void UserModel::rebuild()
     // Only for a change of source or grouping: the whole row set changes meaning.
     beginResetModel();
     m_rows.clear();
-    m_index.clear();
     m_connKey.clear();
     m_grace.clear();
     if (m_source) {
@@ -318,11 +317,10 @@ void UserModel::addConnection(const MemberModel::Member &m, bool notify)
         p.avatar = m.avatar;
         p.devices.insert(m.connectionId, d);
         recompute(p, nullptr);
-        row = int(m_rows.size());
+        row = m_rows.size();
         if (notify)
             beginInsertRows(QModelIndex(), row, row);
-        m_rows.append(p);
-        m_index.insert(key, row);
+        m_rows.append(key, p);
         if (notify) {
             endInsertRows();
             Q_EMIT countChanged();
@@ -379,7 +377,8 @@ void UserModel::removeConnection(const QString &connectionId, bool allowGrace)
         m_grace.insert(key, p.graceDeadline);
         const QModelIndex idx = index(row, 0);
         Q_EMIT dataChanged(idx, idx, {ConnectionsRole, ConnectionIdsRole});
-        armTimer();
+        if (!m_graceTimer.isActive()) // deadlines only grow: a running timer fires first
+            armTimer();
         return;
     }
     const bool wasTyping = p.typing;
@@ -477,11 +476,8 @@ void UserModel::removeRow(int row)
 {
     const Person p = m_rows.at(row);
     beginRemoveRows(QModelIndex(), row, row);
-    m_rows.removeAt(row);
-    m_index.remove(p.key);
+    m_rows.removeAt(row, p.key);
     m_grace.remove(p.key);
-    for (int r = row; r < m_rows.size(); ++r)
-        m_index[m_rows.at(r).key] = r;
     endRemoveRows();
     Q_EMIT countChanged();
     if (p.typing)

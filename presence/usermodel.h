@@ -34,6 +34,8 @@
 #include <QTimer>
 #include <QVariantMap>
 #include <QtQml/qqmlregistration.h>
+
+#include "keyedrows.h"
 #include <functional>
 
 QT_FORWARD_DECLARE_CLASS(QJSEngine)
@@ -106,10 +108,10 @@ public:
     void setKeyFunction(KeyFunction function); // C++; an empty function restores the default
     int graceMs() const { return m_graceMs; }
     void setGraceMs(int ms);
-    int count() const { return int(m_rows.size()); }
+    int count() const { return m_rows.size(); }
 
     // Reading (C++): O(1).
-    int rowOf(const QString &key) const { return m_index.value(key, -1); }
+    int rowOf(const QString &key) const { return m_rows.rowOf(key); }
     const Person *find(const QString &key) const;
     QString keyOfConnection(const QString &connectionId) const { return m_connKey.value(connectionId); }
     Q_INVOKABLE QVariantMap get(int row) const;
@@ -160,8 +162,7 @@ private:
     Clock m_clock;
     QTimer m_graceTimer;
 
-    QList<Person> m_rows;
-    QHash<QString, int> m_index;        // key -> row
+    KeyedRows<Person> m_rows;           // by person key
     QHash<QString, QString> m_connKey;  // connectionId -> key
     QHash<QString, qint64> m_grace;     // key -> deadline, people in grace only
     QList<QMetaObject::Connection> m_sourceConnections;
