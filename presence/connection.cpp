@@ -85,6 +85,7 @@ void Connection::open()
         return;
     }
     m_wanted = true;
+    m_fatalError = {};
     m_backoff.reset();
     startAttempt();
 }
@@ -120,6 +121,7 @@ void Connection::retryNow()
     if (m_socket)
         return; // an attempt is already under way
     m_wanted = true;
+    m_fatalError = {};
     m_retryTimer.stop();
     startAttempt();
 }
@@ -270,6 +272,7 @@ void Connection::onSocketGone(QWebSocket *socket)
     if (m_attemptFatal) {
         qCWarning(lcWire) << "not retrying:" << m_attemptError.message;
         m_wanted = false;
+        m_fatalError = m_attemptError;
         failAll(m_attemptError);
         setStatus(Status::Offline);
         return;
@@ -302,6 +305,11 @@ void Connection::updateCountdown()
         return;
     }
     setNextRetryIn(int(std::ceil(double(m_retryDeadline.remainingTime()) / 1000.0)));
+}
+
+void Connection::processIncoming(const QByteArray &utf8)
+{
+    onData(m_socket, utf8);
 }
 
 void Connection::onData(QWebSocket *socket, const QByteArray &utf8)
@@ -410,9 +418,17 @@ qint64 Connection::request(const QString &command, const QJsonValue &payload, Re
     pending.flags = flags;
     pending.deadline = QDeadlineTimer(timeoutMs >= 0 ? timeoutMs : m_options.commandTimeoutMs);
 
+    RtError refusal;
     if (pending.encoded.size() > m_options.maxOutgoingBytes) {
-        const RtError error{kEtooLarge, tr("The command %1 is %2 bytes, above the limit of %3.")
-                                            .arg(command).arg(pending.encoded.size()).arg(m_options.maxOutgoingBytes)};
+        refusal = {kEtooLarge, tr("The command %1 is %2 bytes, above the limit of %3.")
+                                   .arg(command).arg(pending.encoded.size()).arg(m_options.maxOutgoingBytes)};
+    } else if (!m_fatalError.isNull()) {
+        // Stopped for good (refused credentials, untrusted certificate): nothing will send
+        // this until open() again, so say so now rather than after the command timeout.
+        refusal = m_fatalError;
+    }
+    if (!refusal.isNull()) {
+        const RtError error = refusal;
         ResultFn fn = std::move(pending.done);
         QMetaObject::invokeMethod(this, [fn, error] { if (fn) fn({}, error); }, Qt::QueuedConnection);
         return pending.id;

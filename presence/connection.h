@@ -68,6 +68,10 @@ public:
     // Drops the current socket and reconnects (the watchdog's remedy; also for tests).
     void dropConnection(const QString &reason);
 
+    // Handles one incoming frame as if the current socket had received it (size cap, parse,
+    // dispatch). For tests and the fuzzer (tests/fuzz); the socket path uses the same code.
+    void processIncoming(const QByteArray &utf8);
+
     // Sends (or queues) a command; done runs exactly once. Returns the request id.
     qint64 request(const QString &command, const QJsonValue &payload, ResultFn done,
                    RequestFlags flags = NoFlags, int timeoutMs = -1);
@@ -134,6 +138,7 @@ private:
     QString m_errorString;
     RtError m_attemptError;         // why the current socket is going away, when we know
     bool m_attemptFatal = false;
+    RtError m_fatalError;           // set when a fatal error stopped us; cleared by open()/retryNow()
 
     qint64 m_nextId = 1;
     QHash<qint64, Pending> m_pending; // queued and in flight, by id

@@ -15,6 +15,8 @@ struct ConnectionOptions {
     int connectTimeoutMs = 10000;       // TCP + upgrade + rt/assign-id must finish within this, else retry
     qint64 maxFrameBytes = 1024 * 1024; // an incoming frame above this closes the connection (ETOOLARGE)
     qint64 maxOutgoingBytes = 256 * 1024; // a command above this is refused locally (ETOOLARGE)
+    int membershipCheckMs = 30000;      // how often PresenceClient checks the server still lists us
+                                        // in our rooms (Redis restart, expired presence); 0 = never
     QString caFile;                     // extra PEM CA certificates for private wss:// servers
     bool ignoreSslErrors = false;       // never on by default; for tests with throwaway certs only
     QString bearerToken;                // sent as "Authorization: Bearer ..."; never logged

@@ -102,6 +102,8 @@ public:
         bool snapshotFinalizing = false;   // replies in, metadata lookups out: hold events
         QHash<QString, PresenceEvent::Type> inflightMembership;
         QHash<QString, QJsonValue> inflightStates;
+        quint64 snapshots = 0;             // snapshots applied so far (the audit's staleness check)
+        QSet<QString> touched;             // ids with an event since the last audit was sent
     };
     struct ChannelRec {
         int historyLimit = 0;
@@ -126,6 +128,7 @@ public:
     QHash<QString, ChannelRec> channels;
     QList<QPair<QJsonObject, QString>> metadataOps;
     quint64 session = 0;
+    QTimer membershipTimer;
 
     Reply *newReply() { return new Reply(q); }
 
@@ -248,6 +251,7 @@ public:
     // Idempotent: a second join, a leave of a non-member, a state of a non-member change nothing.
     void apply(RoomRec &room, const PresenceEvent &ev)
     {
+        room.touched.insert(ev.connectionId);
         switch (ev.type) {
         case PresenceEvent::Type::Join:
             departed[ev.room].remove(ev.connectionId);
@@ -406,6 +410,7 @@ public:
                     snapshot.states.insert(s.key(), s.value());
             room.snapshotInFlight = false;
             room.snapshotFinalizing = false;
+            ++room.snapshots;
             Q_EMIT q->presenceSnapshot(snapshot);
             done(&snapshot, {});
             drain(roomName);
@@ -517,16 +522,32 @@ public:
             && desired.isEmpty() && offlineStateReplies.isEmpty();
         if (nothingToDo) {
             conn->markReady();
+            startMembershipCheck();
             return;
         }
         qCInfo(lcPresence) << "resync:" << rooms.size() << "rooms," << channels.size() << "channels";
         const auto flags = Connection::Priority;
 
-        // (1) rejoin rooms, awaiting every reply.
+        // (1) re-apply our metadata first, in the order it was set, so a peer resolving the
+        // join of our new connection id already sees it; (2) then rejoin rooms.
+        auto rejoin = [this, s, flags] {
+            if (s != session)
+                return;
+            rejoinRooms(s, flags);
+        };
+        if (metadataOps.isEmpty())
+            rejoin();
+        else
+            applyMetadataOps(0, s, flags, rejoin);
+    }
+
+    void rejoinRooms(quint64 s, Connection::RequestFlags flags)
+    {
+        // (2) rejoin rooms, awaiting every reply.
         auto joined = makeBarrier([this, s, flags] {
             if (s != session)
                 return;
-            // (2) resubscribe presence and reconcile against a fresh snapshot.
+            // (3) resubscribe presence and reconcile against a fresh snapshot.
             auto snapshots = makeBarrier([this, s, flags] {
                 if (s != session)
                     return;
@@ -568,12 +589,13 @@ public:
             if (s != session)
                 return;
             // (6) only now release commands queued while offline, then announce.
+            startMembershipCheck();
             conn->markReady();
             const QStringList announced = rooms.keys();
             for (const QString &room : announced)
                 Q_EMIT q->resynced(room);
         });
-        // (3) republish our desired states that have not run out.
+        // (4) republish our desired states that have not run out.
         for (auto it = desired.begin(); it != desired.end();) {
             const DesiredState &d = it.value();
             int expireAfter = d.expireAfterMs;
@@ -604,11 +626,6 @@ public:
         for (const QString &room : waiting)
             if (!desired.contains(room))
                 resolveOfflineState(room, {});
-        // (4) re-apply our metadata, in the order it was set.
-        if (!metadataOps.isEmpty()) {
-            rest->add();
-            applyMetadataOps(0, s, flags, [rest] { rest->arrive(); });
-        }
         // (5) resubscribe channels; their history is a replay the models de-duplicate.
         for (auto it = channels.cbegin(); it != channels.cend(); ++it) {
             rest->add();
@@ -652,8 +669,81 @@ public:
         }
     }
 
+    // --- membership check ------------------------------------------------------------------
+    // The server keeps rooms and presence only in Redis. When Redis restarts (data lost) or our
+    // presence key expires while we stay connected (PROTOCOL.md §6.4), the socket lives on but
+    // nobody sees us, and nothing on the wire says so. Every membershipCheckMs we ask for the
+    // presence set of our subscribed rooms; if the server answers but no longer lists our own
+    // id, only a new connection (authenticated again, so metadata is back) repairs it.
+    void startMembershipCheck()
+    {
+        if (options.membershipCheckMs <= 0)
+            return;
+        membershipTimer.start(options.membershipCheckMs);
+    }
+
+    // The same answer also shows ghosts we still list: members whose presence the server no
+    // longer has but whose leave never came (expiry events need Redis keyspace notifications,
+    // which a Redis restart switches off; a crashed instance sends no leave). Only ids that
+    // were members before the request and saw no event meanwhile count, so a join racing
+    // the answer is never taken for a ghost.
+    void checkMembership()
+    {
+        if (conn->status() != Connection::Status::Online || !conn->isReady())
+            return;
+        const QString self = conn->connectionId();
+        const quint64 s = session;
+        for (auto it = rooms.begin(); it != rooms.end(); ++it) {
+            if (!it->joined || !it->subscribed || it->snapshotInFlight)
+                continue;
+            it->touched.clear();
+            const QSet<QString> before = it->members;
+            const quint64 generation = it->snapshots;
+            request(QStringLiteral("rt/get-presence-state"), QJsonObject{{kRoomName, it.key()}},
+                    [this, s, self, before, generation, room = it.key()](const QJsonValue &r, const RtError &e) {
+                        if (s != session || !e.isNull() || conn->connectionId() != self)
+                            return;
+                        auto rec = rooms.find(room);
+                        if (rec == rooms.end() || !rec->joined || !rec->subscribed || rec->snapshotInFlight
+                            || rec->snapshots != generation || !rec->queue.isEmpty())
+                            return;
+                        const QJsonObject o = r.toObject();
+                        if (!o.value(kSuccess).toBool())
+                            return;
+                        QSet<QString> present;
+                        for (const QJsonValue &id : o.value(kPresent).toArray())
+                            present.insert(id.toString());
+                        if (!present.contains(self)) {
+                            qCWarning(lcPresence) << "the server no longer lists us in" << room
+                                                  << "(Redis restarted or our presence expired); reconnecting";
+                            ++session; // ignore the other rooms' answers of this round
+                            conn->dropConnection(QStringLiteral("the server forgot our membership"));
+                            return;
+                        }
+                        QStringList ghosts;
+                        for (const QString &id : before)
+                            if (rec->members.contains(id) && !present.contains(id) && !rec->touched.contains(id))
+                                ghosts << id;
+                        ghosts.sort();
+                        for (const QString &id : std::as_const(ghosts)) {
+                            qCInfo(lcPresence) << "removing ghost" << id << "from" << room << "(no leave came)";
+                            PresenceEvent ev;
+                            ev.type = PresenceEvent::Type::Leave;
+                            ev.room = room;
+                            ev.connectionId = id;
+                            ev.state = QJsonValue::Null;
+                            apply(*rec, ev);
+                            rec = rooms.find(room); // apply emits; a slot may have changed rooms
+                            if (rec == rooms.end())
+                                return;
+                        }
+                    });
+        }
+    }
+
     void onDisconnected()
     {
+        membershipTimer.stop();
         for (auto it = rooms.begin(); it != rooms.end(); ++it) {
             it->queue.clear();
             it->snapshotInFlight = false;
@@ -697,6 +787,7 @@ PresenceClient::PresenceClient(const ConnectionOptions &options, QObject *parent
     d->options = options;
     d->conn = new Connection(options, this);
     d->conn->setAutoReady(false); // the queue waits for our resync
+    connect(&d->membershipTimer, &QTimer::timeout, this, [this] { d->checkMembership(); });
     connect(d->conn, &Connection::statusChanged, this, &PresenceClient::statusChanged);
     connect(d->conn, &Connection::connectionIdChanged, this, &PresenceClient::connectionIdChanged);
     connect(d->conn, &Connection::latencyChanged, this, &PresenceClient::latencyChanged);
@@ -758,6 +849,14 @@ bool PresenceClient::isSubscribed(const QString &room) const { return d->rooms.v
 void PresenceClient::open() { d->conn->open(); }
 void PresenceClient::close() { d->conn->close(); }
 void PresenceClient::retryNow() { d->conn->retryNow(); }
+
+void PresenceClient::reconnect()
+{
+    if (d->conn->status() == Connection::Status::Online)
+        d->conn->dropConnection(QStringLiteral("reconnect requested"));
+    else
+        d->conn->retryNow();
+}
 
 Reply *PresenceClient::joinRoom(const QString &room, bool subscribe)
 {

@@ -63,6 +63,9 @@ public:
     Q_INVOKABLE void open();           // connect to urls(); reconnects by itself until close()
     Q_INVOKABLE void close();          // by the user: no reconnect, status Offline
     Q_INVOKABLE void retryNow();       // skip the backoff countdown
+    // Ends the current session and starts a new one with a full resync (new connection id,
+    // metadata, rooms, states, channels): the remedy when the server lost our session.
+    Q_INVOKABLE void reconnect();
 
     // Rooms and presence. joinRoom(room, true) joins and subscribes: its result is
     // {success, present:[{id, metadata}], states:{id: state}} and it emits presenceSnapshot.
