@@ -1,7 +1,9 @@
 #include "connection.h"
+
 #include "handshakeerror.h"
 #include "logging.h"
 
+#include <QElapsedTimer>
 #include <QNetworkRequest>
 #include <QWebSocket>
 #include <algorithm>
@@ -233,6 +235,13 @@ void Connection::onSocketGone(QWebSocket *socket)
 {
     if (!socket || socket != m_socket)
         return;
+    // What arrived before the close still counts (replies, the last presence events).
+    while (m_inboxHead < m_inbox.size() && socket == m_socket)
+        handleData(std::exchange(m_inbox[m_inboxHead++], QByteArray()));
+    if (socket != m_socket)
+        return; // handling those frames already ended this socket
+    m_inbox.clear();
+    m_inboxHead = 0;
     if (m_attemptError.isNull() && socket->closeCode() == QWebSocketProtocol::CloseCodeTooMuchData) {
         m_attemptError = {kEtooLarge, tr("The server sent a frame larger than %1 bytes.").arg(m_options.maxFrameBytes)};
     }
@@ -309,9 +318,14 @@ void Connection::updateCountdown()
 
 void Connection::processIncoming(const QByteArray &utf8)
 {
-    onData(m_socket, utf8);
+    if (utf8.size() > m_options.maxFrameBytes)
+        return onData(m_socket, utf8); // the size cap's path
+    handleData(utf8);
 }
 
+// Frames are queued and handled in slices of at most incomingSliceMs per event-loop turn:
+// QWebSocket hands over a whole TCP read at once, and an event storm in one turn would
+// freeze the UI for its whole length.
 void Connection::onData(QWebSocket *socket, const QByteArray &utf8)
 {
     if (socket != m_socket)
@@ -322,6 +336,45 @@ void Connection::onData(QWebSocket *socket, const QByteArray &utf8)
         dropConnection(m_attemptError.message);
         return;
     }
+    m_inbox.append(utf8);
+    if (!m_drainScheduled) {
+        m_drainScheduled = true;
+        QMetaObject::invokeMethod(this, &Connection::drainInbox, Qt::QueuedConnection);
+    }
+}
+
+void Connection::drainInbox()
+{
+    m_drainScheduled = false;
+    QElapsedTimer slice;
+    slice.start();
+    while (m_inboxHead < m_inbox.size()) {
+        const QByteArray frame = std::exchange(m_inbox[m_inboxHead++], QByteArray());
+        handleData(frame);
+        if (m_options.incomingSliceMs > 0 && slice.elapsed() >= m_options.incomingSliceMs
+            && m_inboxHead < m_inbox.size()) {
+            if (m_inboxHead > 4096) { // keep a long storm from growing the list without bound
+                m_inbox.remove(0, m_inboxHead);
+                m_inboxHead = 0;
+            }
+            m_drainScheduled = true;
+            QMetaObject::invokeMethod(this, &Connection::drainInbox, Qt::QueuedConnection);
+            return;
+        }
+    }
+    m_inbox.clear();
+    m_inboxHead = 0;
+}
+
+void Connection::handleData(const QByteArray &utf8)
+{
+    // Every presence event also comes as an rt/subscription-message copy on
+    // rt:presence:updates:<room> (PROTOCOL.md §6.1); drop it before paying for a parse.
+    // Anything not matching this exact prefix still takes the full path below.
+    static const QByteArray presenceCopy = QByteArrayLiteral(
+        "{\"command\":\"rt/subscription-message\",\"payload\":{\"channel\":\"rt:presence:updates:");
+    if (utf8.startsWith(presenceCopy))
+        return;
     const Frame::ParseResult parsed = Frame::parse(utf8);
     if (!parsed.ok) {
         qCWarning(lcWire) << "ignoring a malformed frame:" << parsed.error;

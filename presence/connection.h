@@ -101,6 +101,8 @@ private:
     void startAttempt();
     void onSocketConnected();
     void onData(QWebSocket *socket, const QByteArray &utf8);
+    void drainInbox();
+    void handleData(const QByteArray &utf8);
     void onSocketError(QWebSocket *socket);
     void onSocketGone(QWebSocket *socket);
     void handleFrame(const Frame &frame);
@@ -127,6 +129,9 @@ private:
     bool m_autoReady = true;
 
     QPointer<QWebSocket> m_socket;
+    QList<QByteArray> m_inbox;      // frames received, not yet handled (see incomingSliceMs)
+    qsizetype m_inboxHead = 0;
+    bool m_drainScheduled = false;
     bool m_wanted = false;          // open() called and no close()/fatal error since
     bool m_everOnline = false;
     Status m_status = Status::Offline;

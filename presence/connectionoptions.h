@@ -15,6 +15,8 @@ struct ConnectionOptions {
     int connectTimeoutMs = 10000;       // TCP + upgrade + rt/assign-id must finish within this, else retry
     qint64 maxFrameBytes = 1024 * 1024; // an incoming frame above this closes the connection (ETOOLARGE)
     qint64 maxOutgoingBytes = 256 * 1024; // a command above this is refused locally (ETOOLARGE)
+    int incomingSliceMs = 4;            // longest stretch of frame handling per event-loop turn, so an
+                                        // event storm never stalls the UI; the rest waits for the next turn
     int membershipCheckMs = 30000;      // how often PresenceClient checks the server still lists us
                                         // in our rooms (Redis restart, expired presence); 0 = never
     QString caFile;                     // extra PEM CA certificates for private wss:// servers

@@ -973,6 +973,14 @@ Reply *PresenceClient::unsubscribePresence(const QString &room)
 Reply *PresenceClient::publishPresenceState(const QString &room, const QJsonObject &state, int expireAfterMs)
 {
     Reply *reply = d->newReply();
+    // Refuse an oversized state here, before it becomes the state we republish after every
+    // reconnect; the earlier state stays ours.
+    const qsizetype size = QJsonDocument(state).toJson(QJsonDocument::Compact).size() + room.toUtf8().size();
+    if (size > d->options.maxOutgoingBytes) {
+        reply->reject({QStringLiteral("ETOOLARGE"),
+                       tr("The presence state is %1 bytes; the limit is %2.").arg(size).arg(d->options.maxOutgoingBytes)});
+        return reply;
+    }
     Private::DesiredState desired;
     desired.state = state;
     desired.expireAfterMs = qMax(0, expireAfterMs);

@@ -202,11 +202,21 @@ private Q_SLOTS:
         const QString room = QStringLiteral("caps");
         QVERIFY(await(probe.client.joinRoom(room)).ok);
         const QString big(5000, QLatin1Char('x'));
+        QVERIFY(await(probe.client.publishPresenceState(room, QJsonObject{{QStringLiteral("status"), QStringLiteral("away")}})).ok);
 
         const Settled state = await(probe.client.publishPresenceState(room, QJsonObject{{QStringLiteral("status"), big}}));
         QVERIFY(!state.ok);
         QCOMPARE(state.error.code, QStringLiteral("ETOOLARGE"));
         QVERIFY2(state.error.message.contains(QLatin1String("4096")), qPrintable(state.error.message));
+
+        // The refused state never becomes ours: a reconnect republishes the earlier one.
+        const QString oldId = probe.client.connectionId();
+        probe.resynced.clear();
+        probe.client.reconnect();
+        QTRY_VERIFY_WITH_TIMEOUT(probe.resynced.contains(room) && probe.client.connectionId() != oldId, kOnlineMs);
+        const QStringList get{QStringLiteral("GET"),
+                              QStringLiteral("rt:presence:state:%1:conn:%2").arg(room, probe.client.connectionId())};
+        QTRY_COMPARE_WITH_TIMEOUT(m_stack.redis(get), QByteArray(R"({"status":"away"})"), kOnlineMs);
 
         const Settled chat = await(probe.client.command(QStringLiteral("chat:send"),
                                                         QJsonObject{{QStringLiteral("room"), room}, {QStringLiteral("text"), big}}));
