@@ -1,4 +1,5 @@
 #include "membermodel.h"
+#include "modelrows.h"
 
 #include "logging.h"
 #include "safeurl.h"
@@ -64,13 +65,7 @@ QVariant MemberModel::roleData(const Member &m, int role) const
 
 QVariantMap MemberModel::get(int row) const
 {
-    QVariantMap out;
-    if (row < 0 || row >= m_rows.size())
-        return out;
-    const auto names = roleNames();
-    for (auto it = names.cbegin(); it != names.cend(); ++it)
-        out.insert(QString::fromUtf8(it.value()), roleData(m_rows.at(row), it.key()));
-    return out;
+    return rowAsMap(*this, row);
 }
 
 const MemberModel::Member *MemberModel::find(const QString &connectionId) const

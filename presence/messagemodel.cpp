@@ -1,4 +1,5 @@
 #include "messagemodel.h"
+#include "modelrows.h"
 
 #include "identity.h"
 #include "logging.h"
@@ -85,13 +86,7 @@ QVariant MessageModel::roleData(int row, int role) const
 
 QVariantMap MessageModel::get(int row) const
 {
-    QVariantMap out;
-    if (row < 0 || row >= m_rows.size())
-        return out;
-    const auto names = roleNames();
-    for (auto it = names.cbegin(); it != names.cend(); ++it)
-        out.insert(QString::fromUtf8(it.value()), roleData(row, it.key()));
-    return out;
+    return rowAsMap(*this, row);
 }
 
 bool MessageModel::showHeaderAt(int row) const

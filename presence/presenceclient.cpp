@@ -125,6 +125,19 @@ public:
     QHash<QString, QSet<QString>> departed; // per room: ids seen leaving, never resurrected
     QHash<QString, DesiredState> desired;
     QHash<QString, QList<QPointer<Reply>>> offlineStateReplies;
+
+    // Presence state is declarative: while offline, a publish or clear only changes what the
+    // resync will send, and its reply settles then (or times out as any command would).
+    bool settleAfterResync(const QString &room, Reply *reply)
+    {
+        if (conn->status() == Connection::Status::Online)
+            return false;
+        offlineStateReplies[room].append(reply);
+        QTimer::singleShot(options.commandTimeoutMs, reply, [reply] {
+            reply->reject({QStringLiteral("ETIMEOUT"), QStringLiteral("still offline")});
+        });
+        return true;
+    }
     QHash<QString, ChannelRec> channels;
     QList<QPair<QJsonObject, QString>> metadataOps;
     quint64 session = 0;
@@ -986,14 +999,8 @@ Reply *PresenceClient::publishPresenceState(const QString &room, const QJsonObje
     desired.expireAfterMs = qMax(0, expireAfterMs);
     desired.setAt.start();
     d->desired.insert(room, desired);
-    if (d->conn->status() != Connection::Status::Online) {
-        // Offline: remembered, sent by the resync (or refused then); no timeout beyond the usual.
-        d->offlineStateReplies[room].append(reply);
-        QTimer::singleShot(d->options.commandTimeoutMs, reply, [reply] {
-            reply->reject({QStringLiteral("ETIMEOUT"), QStringLiteral("still offline")});
-        });
+    if (d->settleAfterResync(room, reply))
         return reply;
-    }
     QPointer<Reply> guard(reply);
     d->sendState(room, state, desired.expireAfterMs, Connection::NoFlags, [guard](const RtError &e) {
         if (!guard)
@@ -1010,13 +1017,8 @@ Reply *PresenceClient::clearPresenceState(const QString &room)
 {
     Reply *reply = d->newReply();
     d->desired.remove(room);
-    if (d->conn->status() != Connection::Status::Online) {
-        d->offlineStateReplies[room].append(reply);
-        QTimer::singleShot(d->options.commandTimeoutMs, reply, [reply] {
-            reply->reject({QStringLiteral("ETIMEOUT"), QStringLiteral("still offline")});
-        });
+    if (d->settleAfterResync(room, reply))
         return reply;
-    }
     QPointer<Reply> guard(reply);
     d->request(QStringLiteral("rt/clear-presence-state"), QJsonObject{{kRoomName, room}},
                [guard](const QJsonValue &r, const RtError &e) {

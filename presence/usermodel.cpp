@@ -1,4 +1,5 @@
 #include "usermodel.h"
+#include "modelrows.h"
 
 #include "identity.h"
 #include "logging.h"
@@ -96,13 +97,7 @@ QVariant UserModel::roleData(const Person &p, int role) const
 
 QVariantMap UserModel::get(int row) const
 {
-    QVariantMap out;
-    if (row < 0 || row >= m_rows.size())
-        return out;
-    const auto names = roleNames();
-    for (auto it = names.cbegin(); it != names.cend(); ++it)
-        out.insert(QString::fromUtf8(it.value()), roleData(m_rows.at(row), it.key()));
-    return out;
+    return rowAsMap(*this, row);
 }
 
 const UserModel::Person *UserModel::find(const QString &key) const
@@ -303,6 +298,19 @@ void UserModel::onDataChanged(const QModelIndex &topLeft, const QModelIndex &bot
         updateConnection(m_source->at(r), regroup);
 }
 
+// A person shows the name and avatar their devices last reported (empty values never win).
+void UserModel::adoptIdentity(Person &p, const MemberModel::Member &m, QList<int> &changed)
+{
+    if (!m.name.isEmpty() && m.name != p.name) {
+        p.name = m.name;
+        changed << NameRole << InitialsRole;
+    }
+    if (!m.avatar.isEmpty() && m.avatar != p.avatar) {
+        p.avatar = m.avatar;
+        changed << AvatarRole;
+    }
+}
+
 void UserModel::addConnection(const MemberModel::Member &m, bool notify)
 {
     const QString key = keyFor(m);
@@ -338,14 +346,7 @@ void UserModel::addConnection(const MemberModel::Member &m, bool notify)
         p.inGrace = false;
         m_grace.remove(key);
     }
-    if (!m.name.isEmpty() && m.name != p.name) {
-        p.name = m.name;
-        changed << NameRole << InitialsRole;
-    }
-    if (!m.avatar.isEmpty() && m.avatar != p.avatar) {
-        p.avatar = m.avatar;
-        changed << AvatarRole;
-    }
+    adoptIdentity(p, m, changed);
     p.devices.insert(m.connectionId, d);
     changed << ConnectionsRole << ConnectionIdsRole;
     recompute(p, &changed);
@@ -416,14 +417,7 @@ void UserModel::updateConnection(const MemberModel::Member &m, bool regroup)
     it->seq = m.stateSeq;
     QList<int> changed;
     const bool wasTyping = p.typing;
-    if (!m.name.isEmpty() && m.name != p.name) {
-        p.name = m.name;
-        changed << NameRole << InitialsRole;
-    }
-    if (!m.avatar.isEmpty() && m.avatar != p.avatar) {
-        p.avatar = m.avatar;
-        changed << AvatarRole;
-    }
+    adoptIdentity(p, m, changed);
     recompute(p, &changed);
     if (changed.isEmpty())
         return;

@@ -149,6 +149,7 @@ private:
     void removeRow(int row);
     void armTimer();
 
+    static void adoptIdentity(Person &p, const MemberModel::Member &m, QList<int> &changed);
     void onRowsInserted(const QModelIndex &parent, int first, int last);
     void onRowsAboutToBeRemoved(const QModelIndex &parent, int first, int last);
     void onDataChanged(const QModelIndex &topLeft, const QModelIndex &bottomRight, const QList<int> &roles);
