@@ -23,7 +23,7 @@ HallwayWindow {
     property bool showConnectPage: !AppSettings.autoConnect
     property bool connectAttempt: false     // started from the connect page, not yet online
     property bool startupRoomsJoined: false
-    property string validationError: ""
+    property string validationError: AppSettings.startupError
     property var roomSuggestions: []
 
     function startConnection() {

@@ -78,8 +78,10 @@ void AppSettings::applyOverrides(const Overrides &o)
         Q_EMIT displayNameChanged();
     }
     m_joins = o.joins;
-    if (o.url || o.userId)
-        m_autoConnect = validate(m_serverUrl, m_userId, m_displayName).isEmpty();
+    if (o.url || o.userId) {
+        m_startupError = validate(m_serverUrl, m_userId, m_displayName);
+        m_autoConnect = m_startupError.isEmpty();
+    }
     qCDebug(lcUi) << "settings after command line:" << m_serverUrl << m_userId << m_joins
                   << "autoConnect" << m_autoConnect;
 }

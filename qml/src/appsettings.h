@@ -33,6 +33,8 @@ class AppSettings : public QObject
     // True when this run should connect without showing the connect page (--url/--user given,
     // or a previous run connected successfully with the remembered account).
     Q_PROPERTY(bool autoConnect READ autoConnect CONSTANT)
+    // Why the command line's --url/--user/--name were not used (shown on the connect page).
+    Q_PROPERTY(QString startupError READ startupError CONSTANT)
     // Rooms to join once connected: --join options first, then the remembered ones.
     Q_PROPERTY(QStringList startupRooms READ startupRooms CONSTANT)
     Q_PROPERTY(QString defaultServerUrl READ defaultServerUrl CONSTANT)
@@ -71,6 +73,7 @@ public:
     QString lastRoom() const { return m_lastRoom; }
     void setLastRoom(const QString &room);
     bool autoConnect() const { return m_autoConnect; }
+    QString startupError() const { return m_startupError; }
     QStringList startupRooms() const;
     static QString defaultServerUrl();
 
@@ -113,6 +116,7 @@ private:
     bool m_showJoinLeave = true;
     bool m_showPeople = true;
     bool m_autoConnect = false;
+    QString m_startupError;
 };
 
 } // namespace Hallway

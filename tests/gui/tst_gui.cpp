@@ -440,6 +440,38 @@ private Q_SLOTS:
         QVERIFY(!m_settings->rooms().contains(kRoom));
         QCOMPARE(m_window->title(), QStringLiteral("Hallway"));
     }
+
+    // Options that cannot work say why on the page instead of hanging: a malformed address
+    // (the connect page, with the reason), and an account the real server refuses (HTTP 401
+    // for a user id starting with a dot: our check lets it through, the server's does not).
+    void badStartupOptionsSayWhy()
+    {
+        struct Case { QString url; QString user; QString expected; };
+        const QList<Case> cases{
+            {QStringLiteral("not a url"), QStringLiteral("ada"), QStringLiteral("not a valid server address")},
+            {m_stack.url().toString(), QStringLiteral("bad id!"), QStringLiteral("A user ID may only contain")},
+            {m_stack.url().toString(), QStringLiteral(".dot"), QStringLiteral("The server refused this account")},
+        };
+        for (const Case &c : cases) {
+            Hallway::AppSettings settings(nullptr);
+            Hallway::AppSettings::Overrides overrides;
+            overrides.url = c.url;
+            overrides.userId = c.user;
+            overrides.displayName = QStringLiteral("Someone");
+            settings.applyOverrides(overrides);
+            QQmlApplicationEngine engine;
+            QQuickWindow *window = Hallway::Ui::loadMainWindow(engine, settings);
+            QVERIFY(window);
+            QVERIFY(QTest::qWaitForWindowExposed(window));
+            QTRY_VERIFY2_WITH_TIMEOUT(findByAccessibleNamePrefix(window->contentItem(), QString()) &&
+                                          !findAllByAccessibleName(window->contentItem(), [&](const QString &n) {
+                                               return n.contains(c.expected);
+                                           }).isEmpty(),
+                                      qPrintable(c.expected), kWaitMs);
+            window->close();
+        }
+        Hallway::AppSettings::setInstance(m_settings.get());
+    }
 };
 
 QTEST_MAIN(tst_Gui)
