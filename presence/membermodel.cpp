@@ -2,6 +2,8 @@
 #include "modelrows.h"
 
 #include "logging.h"
+
+#include <QSet>
 #include "safeurl.h"
 
 namespace Hallway {
@@ -132,10 +134,9 @@ void MemberModel::emitChanged(int row, const QList<int> &roles)
     Q_EMIT dataChanged(idx, idx, roles);
 }
 
-bool MemberModel::insert(const QString &connectionId, const QJsonValue &metadata, const QJsonValue &state)
+MemberModel::Member MemberModel::makeMember(const QString &connectionId, const QJsonValue &metadata,
+                                            const QJsonValue &state)
 {
-    if (connectionId.isEmpty() || m_rows.contains(connectionId))
-        return false;
     Member m;
     m.connectionId = connectionId;
     fillFromMetadata(m, metadata);
@@ -143,6 +144,41 @@ bool MemberModel::insert(const QString &connectionId, const QJsonValue &metadata
     m.stateSeq = ++m_seq;
     m.isSelf = !m_selfId.isEmpty() && connectionId == m_selfId;
     deriveStatus(m);
+    return m;
+}
+
+QStringList MemberModel::insertMany(const QList<MemberInfo> &members, const QJsonObject &states)
+{
+    QList<Member> fresh;
+    QSet<QString> seen;
+    for (const MemberInfo &info : members) {
+        const QString &id = info.connectionId;
+        if (id.isEmpty() || m_rows.contains(id) || seen.contains(id))
+            continue;
+        seen.insert(id);
+        fresh.append(makeMember(id, info.metadata, states.value(id)));
+    }
+    QStringList added;
+    if (fresh.isEmpty())
+        return added;
+    const int first = m_rows.size();
+    beginInsertRows(QModelIndex(), first, first + int(fresh.size()) - 1);
+    m_rows.reserve(first + int(fresh.size()));
+    for (Member &m : fresh) {
+        added.append(m.connectionId);
+        const QString id = m.connectionId;
+        m_rows.append(id, std::move(m));
+    }
+    endInsertRows();
+    Q_EMIT countChanged();
+    return added;
+}
+
+bool MemberModel::insert(const QString &connectionId, const QJsonValue &metadata, const QJsonValue &state)
+{
+    if (connectionId.isEmpty() || m_rows.contains(connectionId))
+        return false;
+    Member m = makeMember(connectionId, metadata, state);
 
     const int row = m_rows.size();
     beginInsertRows(QModelIndex(), row, row);

@@ -15,6 +15,7 @@
 #include <QtQml/qqmlregistration.h>
 
 #include "keyedrows.h"
+#include "presencetypes.h"
 
 namespace Hallway {
 
@@ -73,6 +74,8 @@ public:
 
     // Writing (Room). Each is idempotent and returns false / an empty list when nothing changed.
     bool insert(const QString &connectionId, const QJsonValue &metadata, const QJsonValue &state = QJsonValue());
+    // Many at once (a snapshot): one inserted range. Skips ids already present; returns the ids added.
+    QStringList insertMany(const QList<MemberInfo> &members, const QJsonObject &states);
     bool remove(const QString &connectionId);
     QList<int> setState(const QString &connectionId, const QJsonValue &state); // changed roles
     QList<int> setMetadata(const QString &connectionId, const QJsonValue &metadata);
@@ -94,6 +97,7 @@ Q_SIGNALS:
 private:
     QVariant roleData(const Member &m, int role) const;
     void fillFromMetadata(Member &m, const QJsonValue &metadata) const;
+    Member makeMember(const QString &connectionId, const QJsonValue &metadata, const QJsonValue &state);
     static void deriveStatus(Member &m);
     void emitChanged(int row, const QList<int> &roles);
 

@@ -2,6 +2,7 @@
 #include "logging.h"
 
 #include <QJSEngine>
+#include <QMetaMethod>
 #include <QJsonDocument>
 #include <QMetaObject>
 #include <QtQml/qqml.h>
@@ -106,9 +107,11 @@ void Reply::settle()
 {
     m_done = true;
     Q_EMIT doneChanged();
-    if (m_error.isNull())
-        Q_EMIT finished(m_result.toVariant());
-    else
+    if (m_error.isNull()) {
+        // Converting a big result (a 5,000-member snapshot) to QVariant is costly: only for listeners.
+        if (isSignalConnected(QMetaMethod::fromSignal(&Reply::finished)))
+            Q_EMIT finished(m_result.toVariant());
+    } else
         Q_EMIT failed(m_error.code, m_error.message);
     const auto callbacks = std::exchange(m_callbacks, {});
     for (const Callback &cb : callbacks)

@@ -179,20 +179,31 @@ void Room::applySnapshot(const PresenceSnapshot &snapshot)
     // own reconnect, typically) never drops to zero devices and never flickers.
     QSet<QString> present;
     present.reserve(snapshot.members.size());
+    QList<MemberInfo> newcomers;
     for (const MemberInfo &info : snapshot.members) {
         const QString &id = info.connectionId;
         if (id.isEmpty() || m_departed.contains(id))
             continue; // a ghost of the cleanup race (§12.14): seen leaving, never resurrected
         present.insert(id);
-        const QJsonValue state = snapshot.states.value(id);
         if (!m_members->contains(id)) {
-            m_earlyStates.insert(id, state);
-            join(id, info.metadata, 0, !initial);
+            newcomers.append(info);
             continue;
         }
         if (info.metadata.isObject())
             setMemberMetadata(id, info.metadata);
-        setState(id, state);
+        setState(id, snapshot.states.value(id));
+    }
+    // Newcomers go in as one inserted range (a big room's first snapshot is thousands of rows).
+    const QStringList added = m_members->insertMany(newcomers, snapshot.states);
+    if (!added.isEmpty())
+        updateSelfUser();
+    for (const QString &id : added) {
+        m_earlyStates.remove(id);
+        const MemberModel::Member *m = m_members->find(id);
+        if (m->typing)
+            syncTyping(id);
+        if (!initial)
+            Q_EMIT memberJoined(id, m->userId, m->name);
     }
     const QStringList current = m_members->connectionIds();
     for (const QString &id : current) {

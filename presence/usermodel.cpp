@@ -1,6 +1,8 @@
 #include "usermodel.h"
 #include "modelrows.h"
 
+#include <QSet>
+
 #include "identity.h"
 #include "logging.h"
 
@@ -274,8 +276,40 @@ void UserModel::onRowsInserted(const QModelIndex &parent, int first, int last)
 {
     if (parent.isValid())
         return;
-    for (int r = first; r <= last; ++r)
-        addConnection(m_source->at(r), true);
+    if (first == last)
+        return addConnection(m_source->at(first), true);
+
+    // A range (a snapshot): people not listed yet go in as one inserted range, built silently
+    // between begin/endInsertRows; devices of people already listed then update them.
+    QList<QPair<int, QString>> known;
+    QList<QPair<int, QString>> fresh;
+    QSet<QString> freshKeys;
+    for (int r = first; r <= last; ++r) {
+        const QString key = keyFor(m_source->at(r));
+        if (rowOf(key) >= 0)
+            known.append({r, key});
+        else {
+            fresh.append({r, key});
+            freshKeys.insert(key);
+        }
+    }
+    if (!fresh.isEmpty()) {
+        const int firstRow = m_rows.size();
+        beginInsertRows(QModelIndex(), firstRow, firstRow + int(freshKeys.size()) - 1);
+        m_rows.reserve(firstRow + int(freshKeys.size()));
+        for (const auto &[r, key] : std::as_const(fresh))
+            addConnection(m_source->at(r), key, false);
+        endInsertRows();
+        Q_EMIT countChanged();
+        for (int row = firstRow; row < m_rows.size(); ++row) {
+            const Person &p = m_rows.at(row);
+            Q_EMIT personAdded(p.key, p.name);
+            if (p.typing)
+                Q_EMIT typingChanged(p.key, true);
+        }
+    }
+    for (const auto &[r, key] : std::as_const(known))
+        addConnection(m_source->at(r), key, true);
 }
 
 void UserModel::onRowsAboutToBeRemoved(const QModelIndex &parent, int first, int last)
@@ -313,7 +347,11 @@ void UserModel::adoptIdentity(Person &p, const MemberModel::Member &m, QList<int
 
 void UserModel::addConnection(const MemberModel::Member &m, bool notify)
 {
-    const QString key = keyFor(m);
+    addConnection(m, keyFor(m), notify);
+}
+
+void UserModel::addConnection(const MemberModel::Member &m, const QString &key, bool notify)
+{
     m_connKey.insert(m.connectionId, key);
     Device d{m.status, m.typing, m.isSelf, m.state.toObject(), m.stateSeq};
 

@@ -143,6 +143,7 @@ private:
     QString keyFor(const MemberModel::Member &m) const;
     void rebuild();
     void addConnection(const MemberModel::Member &m, bool notify);
+    void addConnection(const MemberModel::Member &m, const QString &key, bool notify);
     void removeConnection(const QString &connectionId, bool allowGrace = true);
     void updateConnection(const MemberModel::Member &m, bool regroup);
     void recompute(Person &p, QList<int> *changed);

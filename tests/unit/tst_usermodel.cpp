@@ -125,6 +125,42 @@ private Q_SLOTS:
         QCOMPARE(reset.count(), 0);
     }
 
+    // A snapshot arrives as one range: people not listed yet are one inserted range, people
+    // already listed get a dataChanged for their new device, and every count is right.
+    void snapshotRangeInsertsPeopleAtOnce()
+    {
+        MemberModel members;
+        UserModel users;
+        users.setClock(clock());
+        users.setSource(&members);
+        QAbstractItemModelTester tester(&users, QAbstractItemModelTester::FailureReportingMode::Fatal);
+        members.insert("a1", meta("alice", "Alice"));
+        QSignalSpy inserted(&users, &QAbstractItemModel::rowsInserted);
+        QSignalSpy changed(&users, &QAbstractItemModel::dataChanged);
+        QSignalSpy added(&users, &UserModel::personAdded);
+
+        const QList<MemberInfo> snapshot{
+            {QStringLiteral("a2"), meta("alice", "Alice")},
+            {QStringLiteral("b1"), meta("bob", "Bob")},
+            {QStringLiteral("b2"), meta("bob", "Bob")},
+            {QStringLiteral("c1"), meta("carol", "Carol")},
+            {QStringLiteral("a1"), meta("alice", "Alice")}, // already present: skipped
+        };
+        const QStringList ids = members.insertMany(snapshot, QJsonObject{{QStringLiteral("c1"), st("typing")}});
+        QCOMPARE(ids, (QStringList{"a2", "b1", "b2", "c1"}));
+        QCOMPARE(members.rowCount(), 5);
+        QCOMPARE(users.rowCount(), 3);
+        QCOMPARE(inserted.count(), 1);                             // bob and carol, one range
+        QCOMPARE(inserted.first().at(1).toInt(), 1);
+        QCOMPARE(inserted.first().at(2).toInt(), 2);
+        QCOMPARE(added.count(), 2);
+        QCOMPARE(changed.count(), 1);                              // alice's second device
+        QCOMPARE(userData(users, "alice", UserModel::ConnectionsRole).toInt(), 2);
+        QCOMPARE(userData(users, "bob", UserModel::ConnectionsRole).toInt(), 2);
+        QCOMPARE(userData(users, "carol", UserModel::TypingRole).toBool(), true);
+        QCOMPARE(members.insertMany(snapshot, {}), QStringList()); // idempotent
+    }
+
     void customStateNewestWins()
     {
         MemberModel members;
