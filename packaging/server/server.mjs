@@ -201,15 +201,22 @@ logEvent("listening", {
 })
 
 // Graceful shutdown with a deadline: a client that reconnects into a closing server would
-// otherwise make close() wait forever (PROTOCOL.md §7.1).
+// otherwise make close() wait forever (PROTOCOL.md §7.1), and close() can also wait for
+// socket close events that come late. So first take this instance's connections out of their
+// rooms and presence (the leave events go out now, and nothing is left behind in Redis as a
+// ghost if the deadline cuts close() short), then close.
+const withDeadline = (promise, ms, label) =>
+  Promise.race([promise.then(() => label, (e) => `error: ${e}`), new Promise((r) => setTimeout(r, ms, "timeout"))])
 let closing = false
 async function shutdown(signal) {
   if (closing) return
   closing = true
   logEvent("shutdown", { signal })
-  const deadline = new Promise((resolve) => setTimeout(resolve, settings.shutdownGraceMs, "timeout"))
-  const result = await Promise.race([server.close().then(() => "closed", (e) => `error: ${e}`), deadline])
-  logEvent("stopped", { result })
+  const local = server.connectionManager.getLocalConnections()
+  const cleaned = await withDeadline(
+    Promise.all(local.map((c) => server.cleanupConnection(c))), settings.shutdownGraceMs / 2, "cleaned")
+  const result = await withDeadline(server.close(), settings.shutdownGraceMs / 2, "closed")
+  logEvent("stopped", { connections: local.length, cleanup: cleaned, result })
   http.close()
   process.exit(0)
 }

@@ -148,10 +148,21 @@ private Q_SLOTS:
         }, 20000));
         // After the resync: the same two people, bob's declared status republished, one row
         // per connection, the history replay de-duplicated.
-        QVERIFY(TestUtil::waitUntil([&] {
+        const bool converged = TestUtil::waitUntil([&] {
             return a->memberCount() == 2 && a->onlineCount() == 2 && a->members()->contains(b->selfConnectionId())
                 && a->users()->find("bob") && a->users()->find("bob")->status == QLatin1String("busy");
-        }, 15000));
+        }, 15000);
+        if (!converged) {
+            for (int r = 0; r < a->members()->rowCount(); ++r) {
+                const auto &m = a->members()->at(r);
+                qWarning() << "not converged: alice sees member" << m.connectionId << m.userId << m.status << m.isSelf;
+            }
+            qWarning() << "not converged: bob is" << b->selfConnectionId() << "alice self" << a->selfConnectionId()
+                       << "bob sees" << b->memberCount() << "users" << a->users()->rowCount();
+            if (auto *p = a->users()->find("bob"))
+                qWarning() << "not converged: person bob" << p->status << p->devices.size();
+        }
+        QVERIFY(converged);
         QTest::qWait(300);
         int messages = 0;
         for (int r = 0; r < a->messages()->rowCount(); ++r)
