@@ -336,6 +336,18 @@ void Connection::onData(QWebSocket *socket, const QByteArray &utf8)
         dropConnection(m_attemptError.message);
         return;
     }
+    // Within this event-loop turn's budget a frame is handled at once (no extra hop for a lone
+    // reply or event); past it, or once anything waits, frames queue in order.
+    if (!m_sliceActive) {
+        m_sliceActive = true;
+        m_slice.start();
+        QMetaObject::invokeMethod(this, [this] { m_sliceActive = false; }, Qt::QueuedConnection);
+    }
+    if (!m_drainScheduled && m_inboxHead >= m_inbox.size()
+        && (m_options.incomingSliceMs <= 0 || m_slice.elapsed() < m_options.incomingSliceMs)) {
+        handleData(utf8);
+        return;
+    }
     m_inbox.append(utf8);
     if (!m_drainScheduled) {
         m_drainScheduled = true;

@@ -10,6 +10,7 @@
 #include "frame.h"
 
 #include <QDeadlineTimer>
+#include <QElapsedTimer>
 #include <QHash>
 #include <QList>
 #include <QObject>
@@ -132,6 +133,8 @@ private:
     QList<QByteArray> m_inbox;      // frames received, not yet handled (see incomingSliceMs)
     qsizetype m_inboxHead = 0;
     bool m_drainScheduled = false;
+    bool m_sliceActive = false;     // a frame was handled in this event-loop turn
+    QElapsedTimer m_slice;          // time spent on frames in this turn
     bool m_wanted = false;          // open() called and no close()/fatal error since
     bool m_everOnline = false;
     Status m_status = Status::Offline;
