@@ -1,4 +1,5 @@
 #include "connection.h"
+#include "errorcodes.h"
 
 #include "handshakeerror.h"
 #include "logging.h"
@@ -18,13 +19,6 @@
 namespace Hallway {
 
 namespace {
-const QString kEtimeout = QStringLiteral("ETIMEOUT");
-const QString kEtooLarge = QStringLiteral("ETOOLARGE");
-const QString kEbadFrame = QStringLiteral("EBADFRAME");
-const QString kEconnLost = QStringLiteral("ECONNLOST");
-const QString kEoffline = QStringLiteral("EOFFLINE");
-const QString kEauth = QStringLiteral("EAUTH");
-const QString kEssl = QStringLiteral("ESSL");
 constexpr int kCountdownTickMs = 1000;
 } // namespace
 
@@ -83,7 +77,7 @@ void Connection::open()
     if (m_wanted && (m_socket || m_retryTimer.isActive()))
         return;
     if (m_urls.isEmpty()) {
-        setError(QStringLiteral("ENOURL"), tr("No server address is set."));
+        setError(ErrorCode::NoUrl, tr("No server address is set."));
         return;
     }
     m_wanted = true;
@@ -114,7 +108,7 @@ void Connection::close()
         Q_EMIT connectionIdChanged();
         Q_EMIT disconnected();
     }
-    failAll({kEoffline, tr("The connection was closed.")});
+    failAll({ErrorCode::Offline, tr("The connection was closed.")});
     setStatus(Status::Offline);
 }
 
@@ -173,7 +167,7 @@ void Connection::startAttempt()
         for (const QSslError &e : errors)
             texts << e.errorString();
         m_attemptFatal = true;
-        m_attemptError = {kEssl, tr("The server's certificate was rejected: %1").arg(texts.join(QStringLiteral("; ")))};
+        m_attemptError = {ErrorCode::Ssl, tr("The server's certificate was rejected: %1").arg(texts.join(QStringLiteral("; ")))};
     });
 #endif
 
@@ -210,9 +204,9 @@ void Connection::onSocketError(QWebSocket *socket)
     const QString text = socket->errorString();
     if (isAuthHandshakeError(text)) {
         m_attemptFatal = true;
-        m_attemptError = {kEauth, tr("The server refused our credentials (HTTP %1).").arg(handshakeHttpStatus(text))};
+        m_attemptError = {ErrorCode::Auth, tr("The server refused our credentials (HTTP %1).").arg(handshakeHttpStatus(text))};
     } else if (m_attemptError.isNull()) {
-        m_attemptError = {QStringLiteral("ENETWORK"), redactText(text)};
+        m_attemptError = {ErrorCode::Network, redactText(text)};
     }
     qCInfo(lcWire) << "socket error:" << redactText(text);
     // Qt may emit the error several times and may never emit disconnected (refused TCP):
@@ -226,7 +220,7 @@ void Connection::dropConnection(const QString &reason)
         return;
     qCWarning(lcWire) << "dropping the connection:" << reason;
     if (m_attemptError.isNull())
-        m_attemptError = {QStringLiteral("ENETWORK"), reason};
+        m_attemptError = {ErrorCode::Network, reason};
     QWebSocket *socket = m_socket;
     onSocketGone(socket);
 }
@@ -243,7 +237,7 @@ void Connection::onSocketGone(QWebSocket *socket)
     m_inbox.clear();
     m_inboxHead = 0;
     if (m_attemptError.isNull() && socket->closeCode() == QWebSocketProtocol::CloseCodeTooMuchData) {
-        m_attemptError = {kEtooLarge, tr("The server sent a frame larger than %1 bytes.").arg(m_options.maxFrameBytes)};
+        m_attemptError = {ErrorCode::TooLarge, tr("The server sent a frame larger than %1 bytes.").arg(m_options.maxFrameBytes)};
     }
     socket->disconnect(this);
     m_socket = nullptr;
@@ -268,14 +262,14 @@ void Connection::onSocketGone(QWebSocket *socket)
     }
     std::sort(lost.begin(), lost.end());
     for (qint64 id : std::as_const(lost))
-        finish(id, {}, {kEconnLost, tr("The connection was lost before the reply.")});
+        finish(id, {}, {ErrorCode::ConnectionLost, tr("The connection was lost before the reply.")});
 
     if (hadId) {
         qCInfo(lcWire) << "session ended, close code" << int(socket->closeCode());
         Q_EMIT connectionIdChanged();
         Q_EMIT disconnected();
     }
-    if (!m_attemptError.isNull() && m_attemptError.code != QLatin1String("ENETWORK"))
+    if (!m_attemptError.isNull() && m_attemptError.code != ErrorCode::Network)
         setError(m_attemptError.code, m_attemptError.message);
 
     if (m_attemptFatal) {
@@ -331,7 +325,7 @@ void Connection::onData(QWebSocket *socket, const QByteArray &utf8)
     if (socket != m_socket)
         return;
     if (utf8.size() > m_options.maxFrameBytes) {
-        m_attemptError = {kEtooLarge, tr("The server sent a frame of %1 bytes (limit %2).")
+        m_attemptError = {ErrorCode::TooLarge, tr("The server sent a frame of %1 bytes (limit %2).")
                                           .arg(utf8.size()).arg(m_options.maxFrameBytes)};
         dropConnection(m_attemptError.message);
         return;
@@ -390,7 +384,7 @@ void Connection::handleData(const QByteArray &utf8)
     const Frame::ParseResult parsed = Frame::parse(utf8);
     if (!parsed.ok) {
         qCWarning(lcWire) << "ignoring a malformed frame:" << parsed.error;
-        Q_EMIT errorOccurred(kEbadFrame, tr("Ignored a malformed frame from the server: %1").arg(parsed.error));
+        Q_EMIT errorOccurred(ErrorCode::BadFrame, tr("Ignored a malformed frame from the server: %1").arg(parsed.error));
         return;
     }
     handleFrame(parsed.frame);
@@ -432,7 +426,7 @@ void Connection::handleAssignId(const QJsonValue &payload)
 {
     const QString id = payload.toString();
     if (id.isEmpty()) {
-        Q_EMIT errorOccurred(kEbadFrame, tr("rt/assign-id without a connection id"));
+        Q_EMIT errorOccurred(ErrorCode::BadFrame, tr("rt/assign-id without a connection id"));
         return;
     }
     m_connectTimer.stop();
@@ -485,7 +479,7 @@ qint64 Connection::request(const QString &command, const QJsonValue &payload, Re
 
     RtError refusal;
     if (pending.encoded.size() > m_options.maxOutgoingBytes) {
-        refusal = {kEtooLarge, tr("The command %1 is %2 bytes, above the limit of %3.")
+        refusal = {ErrorCode::TooLarge, tr("The command %1 is %2 bytes, above the limit of %3.")
                                    .arg(command).arg(pending.encoded.size()).arg(m_options.maxOutgoingBytes)};
     } else if (!m_fatalError.isNull()) {
         // Stopped for good (refused credentials, untrusted certificate): nothing will send
@@ -566,7 +560,7 @@ void Connection::sweepTimeouts()
     std::sort(expired.begin(), expired.end());
     for (qint64 id : std::as_const(expired)) {
         const QString command = m_pending.value(id).command;
-        finish(id, {}, {kEtimeout, tr("No reply to %1 in time.").arg(command)});
+        finish(id, {}, {ErrorCode::Timeout, tr("No reply to %1 in time.").arg(command)});
     }
     armTimeoutTimer();
 }

@@ -1,4 +1,5 @@
 #include "frame.h"
+#include "errorcodes.h"
 
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -112,7 +113,7 @@ RtError Frame::errorFromPayload(const QJsonValue &payload)
     RtError error;
     error.code = object.value(QStringLiteral("code")).toString();
     if (error.code.isEmpty())
-        error.code = QStringLiteral("EUNKNOWN");
+        error.code = ErrorCode::Unknown;
     error.message = object.value(QStringLiteral("error")).toString();
     return error;
 }

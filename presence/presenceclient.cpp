@@ -1,4 +1,5 @@
 #include "presenceclient.h"
+#include "errorcodes.h"
 #include "connection.h"
 #include "handshakeerror.h"
 #include "logging.h"
@@ -79,7 +80,7 @@ QJsonArray membersToJson(const QList<MemberInfo> &members)
 
 RtError refused(const QString &what)
 {
-    return {QStringLiteral("EREFUSED"), what};
+    return {ErrorCode::Refused, what};
 }
 } // namespace
 
@@ -134,7 +135,7 @@ public:
             return false;
         offlineStateReplies[room].append(reply);
         QTimer::singleShot(options.commandTimeoutMs, reply, [reply] {
-            reply->reject({QStringLiteral("ETIMEOUT"), QStringLiteral("still offline")});
+            reply->reject({ErrorCode::Timeout, QStringLiteral("still offline")});
         });
         return true;
     }
@@ -306,7 +307,7 @@ public:
                 if (flags.testFlag(Connection::Resendable) && rooms.contains(roomName))
                     takeSnapshot(roomName, resync, flags, done);
                 else
-                    done(nullptr, {QStringLiteral("ECONNLOST"), QStringLiteral("reconnected during the snapshot")});
+                    done(nullptr, {ErrorCode::ConnectionLost, QStringLiteral("reconnected during the snapshot")});
                 return;
             }
             finishSnapshot(roomName, resync, parts->subscribe, parts->subscribeError, parts->state,
@@ -401,7 +402,7 @@ public:
         auto finalize = [this, roomName, resync, candidates, states, done] {
             auto it = rooms.find(roomName);
             if (it == rooms.end()) {
-                done(nullptr, {QStringLiteral("ECANCELED"), QStringLiteral("left during the snapshot")});
+                done(nullptr, {ErrorCode::Canceled, QStringLiteral("left during the snapshot")});
                 return;
             }
             RoomRec &room = *it;
@@ -490,7 +491,7 @@ public:
                 [this, channel, replay, done, s](const QJsonValue &r, const RtError &e) {
                     auto it = channels.find(channel);
                     if (it == channels.end()) {
-                        done(nullptr, {QStringLiteral("ECANCELED"), QStringLiteral("unsubscribed meanwhile")});
+                        done(nullptr, {ErrorCode::Canceled, QStringLiteral("unsubscribed meanwhile")});
                         return;
                     }
                     RtError error = e;
@@ -990,7 +991,7 @@ Reply *PresenceClient::publishPresenceState(const QString &room, const QJsonObje
     // reconnect; the earlier state stays ours.
     const qsizetype size = QJsonDocument(state).toJson(QJsonDocument::Compact).size() + room.toUtf8().size();
     if (size > d->options.maxOutgoingBytes) {
-        reply->reject({QStringLiteral("ETOOLARGE"),
+        reply->reject({ErrorCode::TooLarge,
                        tr("The presence state is %1 bytes; the limit is %2.").arg(size).arg(d->options.maxOutgoingBytes)});
         return reply;
     }
@@ -1061,7 +1062,7 @@ Reply *PresenceClient::connectionMetadata(const QString &connectionId)
         if (d->metaCache.contains(connectionId))
             guard->resolve(d->metaCache.value(connectionId));
         else
-            guard->reject({QStringLiteral("ENOTFOUND"), QStringLiteral("metadata lookup failed")});
+            guard->reject({ErrorCode::NotFound, QStringLiteral("metadata lookup failed")});
     });
     return reply;
 }

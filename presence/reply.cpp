@@ -1,4 +1,5 @@
 #include "reply.h"
+#include "errorcodes.h"
 #include "logging.h"
 
 #include <QJSEngine>
@@ -64,7 +65,7 @@ void Reply::reject(const RtError &error)
     if (m_done || m_settling)
         return;
     m_settling = true;
-    m_error = error.isNull() ? RtError{QStringLiteral("EUNKNOWN"), QStringLiteral("unknown error")} : error;
+    m_error = error.isNull() ? RtError{ErrorCode::Unknown, QStringLiteral("unknown error")} : error;
     QMetaObject::invokeMethod(this, &Reply::settle, Qt::QueuedConnection);
 }
 

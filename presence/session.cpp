@@ -1,4 +1,5 @@
 #include "session.h"
+#include "errorcodes.h"
 
 #include "activitymonitor.h"
 #include "logging.h"
@@ -155,7 +156,7 @@ Room *Session::join(const QString &name)
                 if (o.value(QLatin1String("ok")).toBool())
                     guard->messageSent(localId, o);
                 else
-                    guard->messageFailed(localId, QStringLiteral("ESEND"));
+                    guard->messageFailed(localId, ErrorCode::Send);
             },
             [guard, localId](const RtError &error) {
                 if (guard)
