@@ -34,6 +34,8 @@ Connection::Connection(const ConnectionOptions &options, QObject *parent)
     connect(&m_retryTimer, &QTimer::timeout, this, &Connection::startAttempt);
     m_countdownTimer.setInterval(kCountdownTickMs);
     connect(&m_countdownTimer, &QTimer::timeout, this, &Connection::updateCountdown);
+    m_stableTimer.setSingleShot(true);
+    connect(&m_stableTimer, &QTimer::timeout, this, [this] { m_backoff.reset(); });
     m_connectTimer.setSingleShot(true);
     connect(&m_connectTimer, &QTimer::timeout, this, [this] {
         dropConnection(QStringLiteral("no rt/assign-id within %1 ms").arg(m_options.connectTimeoutMs));
@@ -93,6 +95,7 @@ void Connection::close()
     m_countdownTimer.stop();
     m_connectTimer.stop();
     m_watchdog.stop();
+    m_stableTimer.stop();
     setNextRetryIn(0);
     if (m_socket) {
         QWebSocket *socket = m_socket;
@@ -245,6 +248,7 @@ void Connection::onSocketGone(QWebSocket *socket)
     socket->deleteLater();
     m_connectTimer.stop();
     m_watchdog.stop();
+    m_stableTimer.stop();
 
     const bool hadId = !m_connectionId.isEmpty();
     m_connectionId.clear();
@@ -432,7 +436,9 @@ void Connection::handleAssignId(const QJsonValue &payload)
     m_connectTimer.stop();
     m_connectionId = id;
     m_everOnline = true;
-    m_backoff.reset();
+    // The backoff resets only once this session has lasted: a server that greets and drops
+    // at once must not be hammered.
+    m_stableTimer.start(m_options.stableAfterMs);
     m_missedPings = 0;
     m_watchdog.start(m_options.pingTimeoutMs);
     clearError();

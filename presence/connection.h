@@ -152,13 +152,15 @@ private:
     QHash<qint64, Pending> m_pending; // queued and in flight, by id
     QList<qint64> m_order;            // ids in issue order, for the queue
 
-    QTimer m_timeoutTimer;
-    QTimer m_watchdog;
+    // Children of this (not only members), so moveToThread() takes them along to the worker.
+    QTimer m_timeoutTimer{this};
+    QTimer m_watchdog{this};
     int m_missedPings = 0;
-    QTimer m_retryTimer;
-    QTimer m_countdownTimer;
+    QTimer m_retryTimer{this};
+    QTimer m_countdownTimer{this};
     QDeadlineTimer m_retryDeadline;
-    QTimer m_connectTimer;
+    QTimer m_connectTimer{this};
+    QTimer m_stableTimer{this};     // resets the backoff once a session has lasted stableAfterMs
 };
 
 } // namespace Hallway

@@ -13,7 +13,13 @@ struct ConnectionOptions {
     int reconnectFirstMaxMs = 1500;     // ... never at once, so a closing server can finish (PROTOCOL §7.1)
     int reconnectMaxMs = 30000;         // cap of the full-jitter exponential backoff
     int connectTimeoutMs = 10000;       // TCP + upgrade + rt/assign-id must finish within this, else retry
-    qint64 maxFrameBytes = 1024 * 1024; // an incoming frame above this closes the connection (ETOOLARGE)
+    qint64 maxFrameBytes = 64 * 1024 * 1024; // an incoming frame above this closes the connection (ETOOLARGE);
+                                        // big on purpose: a 25,000-member snapshot is a few MB
+    qint64 maxItemBytes = 64 * 1024;    // one peer's presence state or metadata above this is dropped
+                                        // with an ETOOLARGE error event; the link and the room stay
+    int departedMemory = 20000;         // connection ids per room remembered as gone (never resurrected)
+    int stableAfterMs = 10000;          // a session must last this long before the backoff resets: one
+                                        // that dies sooner counts as a failed attempt (no reconnect storm)
     qint64 maxOutgoingBytes = 256 * 1024; // a command above this is refused locally (ETOOLARGE)
     int incomingSliceMs = 4;            // longest stretch of frame handling per event-loop turn, so an
                                         // event storm never stalls the UI; the rest waits for the next turn

@@ -5,6 +5,12 @@
 // resubscribes, reconciles each room against a fresh snapshot, republishes our own state and
 // metadata, and resubscribes channels. It knows nothing of models or QML views: it emits
 // plain value types (presencetypes.h) that the models apply.
+//
+// Threads (docs/threading.md): this object lives on the GUI thread and is a facade. The
+// socket, parsing, reply matching and reconciliation run in ClientCore on a worker thread
+// that this object owns. What the core reports arrives here through one ordered inbox,
+// state changes of one member coalesced, and is emitted in slices of at most
+// ConnectionOptions::incomingSliceMs per event-loop turn, so the GUI never stalls on the wire.
 #include "connectionoptions.h"
 #include "presencetypes.h"
 #include "reply.h"
@@ -15,10 +21,9 @@
 #include <QObject>
 #include <QUrl>
 #include <QtQml/qqmlregistration.h>
+#include <memory>
 
 namespace Hallway {
-
-class Connection;
 
 class PresenceClient : public QObject
 {
@@ -107,6 +112,8 @@ Q_SIGNALS:
 
     void connected(const QString &connectionId);        // after every rt/assign-id
     void resynced(const QString &room);                 // a room's post-reconnect resync is complete
+    // A room whose snapshot failed on several sessions in a row; empty code: it works again.
+    void roomFailed(const QString &room, const QString &code, const QString &message);
     void roomLeft(const QString &room);                 // after leaveRoom() succeeded
     void presenceSnapshot(const Hallway::PresenceSnapshot &snapshot);
     void presenceEvent(const Hallway::PresenceEvent &event);
@@ -118,7 +125,7 @@ Q_SIGNALS:
 
 private:
     class Private;
-    Private *d;
+    std::unique_ptr<Private> d;
 };
 
 } // namespace Hallway

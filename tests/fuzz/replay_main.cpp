@@ -21,7 +21,7 @@ int main(int argc, char **argv)
     for (int i = 1; i < argc; ++i)
         paths << QString::fromLocal8Bit(argv[i]);
     if (paths.isEmpty())
-        paths << QFileInfo(QStringLiteral(__FILE__)).absolutePath() + QStringLiteral("/corpus/") + QStringLiteral(HALLWAY_FUZZ_CORPUS);
+        paths << QStringLiteral(HALLWAY_FUZZ_CORPUS_ROOT "/" HALLWAY_FUZZ_CORPUS);
     int runs = 0;
     for (const QString &path : std::as_const(paths)) {
         QStringList files;
