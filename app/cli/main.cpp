@@ -64,7 +64,11 @@ int main(int argc, char *argv[])
         QStringLiteral("Extra PEM CA certificates for wss:// servers."), QStringLiteral("FILE"));
     const QCommandLineOption tokenOpt(QStringLiteral("token-env"),
         QStringLiteral("Read a bearer token from this environment variable (never printed)."), QStringLiteral("VAR"));
-    parser.addOptions({urlOpt, userOpt, nameOpt, joinOpt, pingOpt, backoffOpt, caOpt, tokenOpt});
+    const QCommandLineOption frameOpt(QStringLiteral("max-frame-mib"),
+        QStringLiteral("Largest incoming frame (MiB, default 64); a bigger one drops the link."), QStringLiteral("MIB"));
+    const QCommandLineOption itemOpt(QStringLiteral("max-item-kib"),
+        QStringLiteral("Largest peer state or metadata (KiB, default 64); a bigger one is ignored."), QStringLiteral("KIB"));
+    parser.addOptions({urlOpt, userOpt, nameOpt, joinOpt, pingOpt, backoffOpt, caOpt, tokenOpt, frameOpt, itemOpt});
     parser.process(app);
 
     if (!parser.isSet(urlOpt)) {
@@ -97,6 +101,14 @@ int main(int argc, char *argv[])
         options.reconnectMaxMs = parser.value(backoffOpt).toInt(&ok);
     if (!ok || options.pingTimeoutMs <= 0 || options.reconnectMaxMs <= 0) {
         fail(QStringLiteral("EUSAGE"), QStringLiteral("--ping-timeout and --reconnect-max take positive milliseconds"));
+        return 2;
+    }
+    if (parser.isSet(frameOpt))
+        options.maxFrameBytes = parser.value(frameOpt).toLongLong(&ok) * 1024 * 1024;
+    if (ok && parser.isSet(itemOpt))
+        options.maxItemBytes = parser.value(itemOpt).toLongLong(&ok) * 1024;
+    if (!ok || options.maxFrameBytes <= 0 || options.maxItemBytes <= 0) {
+        fail(QStringLiteral("EUSAGE"), QStringLiteral("--max-frame-mib and --max-item-kib take positive whole numbers"));
         return 2;
     }
     if (parser.isSet(caOpt)) {

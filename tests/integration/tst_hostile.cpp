@@ -15,6 +15,7 @@
 #include <QJsonDocument>
 #include <QSignalSpy>
 #include <QTest>
+#include <QTimer>
 #include <memory>
 
 using namespace Hallway;
@@ -356,6 +357,84 @@ private Q_SLOTS:
         QCOMPARE(m_room->memberCount(), 1);
         QCOMPARE(m_errors.count(QStringLiteral("EBADFRAME")), kFloodEvents / 1000);
         QCOMPARE(m_server->connectionsSeen(), 1);
+    }
+    // Big frames are normal; limits are per item. A 5 MB push keeps the link; a peer's 2 MB
+    // state is dropped with ETOOLARGE while the peer keeps its earlier state, and its next
+    // small state still arrives; a snapshot member with oversized metadata stays, unnamed.
+    void bigFramesAndOversizedItems()
+    {
+        QVERIFY(start(&peerRoomReply));
+        QVERIFY(joinRoom());
+        QTRY_COMPARE_WITH_TIMEOUT(m_room->memberCount(), 1, kSettleMs);
+        auto stateFrame = [](const QJsonValue &state) {
+            return json({{QStringLiteral("command"), QStringLiteral("rt/presence-update")},
+                         {QStringLiteral("payload"), QJsonObject{{QStringLiteral("type"), QStringLiteral("state")},
+                                                                 {QStringLiteral("connectionId"), kPeer},
+                                                                 {QStringLiteral("roomName"), kRoom},
+                                                                 {QStringLiteral("state"), state}}}});
+        };
+        m_server->sendText(QStringLiteral("{\"command\":\"hallway:big\",\"payload\":\"%1\"}").arg(QString(5 * 1024 * 1024, QLatin1Char('b'))));
+        m_server->sendText(stateFrame(QJsonObject{{QStringLiteral("status"), QStringLiteral("busy")}}));
+        QTRY_COMPARE_WITH_TIMEOUT(m_room->members()->find(kPeer)->status, QStringLiteral("busy"), kSettleMs);
+
+        m_server->sendText(stateFrame(QJsonObject{{QStringLiteral("status"), QStringLiteral("away")},
+                                                  {QStringLiteral("blob"), QString(2 * 1024 * 1024, QLatin1Char('x'))}}));
+        QTRY_VERIFY_WITH_TIMEOUT(m_errors.contains(QStringLiteral("ETOOLARGE")), kSettleMs);
+        QVERIFY(usable());
+        QCOMPARE(m_room->members()->find(kPeer)->status, QStringLiteral("busy"));
+        m_server->sendText(stateFrame(QJsonObject{{QStringLiteral("status"), QStringLiteral("away")}}));
+        QTRY_COMPARE_WITH_TIMEOUT(m_room->members()->find(kPeer)->status, QStringLiteral("away"), kSettleMs);
+        QCOMPARE(m_server->connectionsSeen(), 1); // the link never dropped
+        QCOMPARE(m_client->status(), PresenceClient::Online);
+        checkModels();
+    }
+
+    void oversizedMetadataInSnapshot()
+    {
+        const QJsonObject hugeMeta{{QStringLiteral("userId"), QStringLiteral("peer")},
+                                   {QStringLiteral("username"), QString(200 * 1024, QLatin1Char('n'))}};
+        QVERIFY(start([hugeMeta](const QString &command, const QJsonValue &payload) -> QJsonValue {
+            if (command == QLatin1String("rt/subscribe-presence"))
+                return QJsonObject{{QStringLiteral("success"), true},
+                                   {QStringLiteral("present"), QJsonArray{QJsonObject{{QStringLiteral("id"), kPeer}, {QStringLiteral("metadata"), hugeMeta}}}},
+                                   {QStringLiteral("states"), QJsonObject()}};
+            return peerRoomReply(command, payload);
+        }));
+        QVERIFY(joinRoom());
+        QTRY_COMPARE_WITH_TIMEOUT(m_room->memberCount(), 1, kSettleMs);
+        QVERIFY(m_errors.contains(QStringLiteral("ETOOLARGE")));
+        QVERIFY(m_room->members()->find(kPeer)->name.size() < 1024);
+        QCOMPARE(m_server->connectionsSeen(), 1);
+        QVERIFY(usable());
+    }
+
+    // A server that greets and drops each session 300 ms later is not hammered: such a
+    // session counts as a failed attempt, so the backoff keeps growing. With the backoff reset
+    // at every greeting (the old rule) these settings give at least 10 sessions in 6 s; a
+    // growing one gives about 5 (8 would need the four longest random waits all near zero).
+    void sessionThatDiesAtOnceBacksOff()
+    {
+        m_server = std::make_unique<FaultServer>();
+        m_server->setHandler(&FaultServer::defaultReply);
+        QVERIFY(m_server->listen());
+        FaultServer *server = m_server.get();
+        connect(server, &FaultServer::clientConnected, server, [server] {
+            QTimer::singleShot(300, server, [server] { server->closeClients(); });
+        });
+        ConnectionOptions options;
+        options.reconnectFirstMinMs = 100;
+        options.reconnectFirstMaxMs = 300;
+        options.reconnectMaxMs = 30000;
+        m_client = new PresenceClient(options);
+        m_session = std::make_unique<Session>(m_client);
+        m_client->setParent(m_session.get());
+        m_client->setUrl(m_server->url());
+        m_client->open();
+        QTest::qWait(6000);
+        const int sessions = m_server->connectionsSeen();
+        qInfo("sessions in 6 s: %d", sessions);
+        QVERIFY2(sessions >= 2, "the client did reconnect");
+        QVERIFY2(sessions <= 8, qPrintable(QStringLiteral("%1 sessions in 6 s: the backoff did not grow").arg(sessions)));
     }
 };
 
