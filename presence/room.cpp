@@ -167,13 +167,14 @@ void Room::markDeparted(const QString &id, qint64 timestamp)
     m_departed.insert(id, qMax(timestamp, m_departed.value(id, 0)));
 }
 
-void Room::applySnapshot(const PresenceSnapshot &snapshot)
+QList<MemberInfo> Room::applySnapshot(const PresenceSnapshot &snapshot, int maxNewcomers)
 {
     if (snapshot.room != m_name)
-        return;
+        return {};
     const bool initial = !m_initialSnapshotDone;
     m_initialSnapshotDone = true;
     m_quietPeople = initial;
+    m_announceNewcomers = !initial;
 
     // Inserts and updates first, removals last, so a person whose device was replaced (our
     // own reconnect, typically) never drops to zero devices and never flickers.
@@ -193,18 +194,12 @@ void Room::applySnapshot(const PresenceSnapshot &snapshot)
             setMemberMetadata(id, info.metadata);
         setState(id, snapshot.states.value(id));
     }
-    // Newcomers go in as one inserted range (a big room's first snapshot is thousands of rows).
-    const QStringList added = m_members->insertMany(newcomers, snapshot.states);
-    if (!added.isEmpty())
-        updateSelfUser();
-    for (const QString &id : added) {
-        m_earlyStates.remove(id);
-        const MemberModel::Member *m = m_members->find(id);
-        if (m->typing)
-            syncTyping(id);
-        if (!initial)
-            Q_EMIT memberJoined(id, m->userId, m->name);
+    QList<MemberInfo> rest;
+    if (maxNewcomers >= 0 && newcomers.size() > maxNewcomers) {
+        rest = newcomers.mid(maxNewcomers);
+        newcomers.resize(maxNewcomers);
     }
+    addMembers(newcomers, snapshot.states);
     const QStringList current = m_members->connectionIds();
     for (const QString &id : current) {
         if (!present.contains(id))
@@ -212,6 +207,31 @@ void Room::applySnapshot(const PresenceSnapshot &snapshot)
     }
     m_earlyStates.clear();
     m_quietPeople = false;
+    return rest;
+}
+
+void Room::addMembers(const QList<MemberInfo> &newcomers, const QJsonObject &states)
+{
+    // Newcomers go in as one inserted range (a big room's first snapshot is thousands of rows).
+    QList<MemberInfo> fresh;
+    fresh.reserve(newcomers.size());
+    for (const MemberInfo &info : newcomers)
+        if (!m_departed.contains(info.connectionId))
+            fresh.append(info);
+    // The first snapshot's people arrive quietly (no "joined" rows), however many turns it takes.
+    const bool wasQuiet = std::exchange(m_quietPeople, m_quietPeople || !m_announceNewcomers);
+    const QStringList added = m_members->insertMany(fresh, states);
+    if (!added.isEmpty())
+        updateSelfUser();
+    m_quietPeople = wasQuiet;
+    for (const QString &id : added) {
+        m_earlyStates.remove(id);
+        const MemberModel::Member *m = m_members->find(id);
+        if (m->typing)
+            syncTyping(id);
+        if (m_announceNewcomers)
+            Q_EMIT memberJoined(id, m->userId, m->name);
+    }
 }
 
 void Room::setMemberMetadata(const QString &connectionId, const QJsonValue &metadata)

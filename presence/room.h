@@ -69,7 +69,10 @@ public:
 
     // Presence (from PresenceClient, via Session or tests).
     void apply(const PresenceEvent &event);
-    void applySnapshot(const PresenceSnapshot &snapshot);
+    // Diffs against the snapshot. With maxNewcomers >= 0 at most that many new members go in
+    // now; the others are returned, for addMembers() on later event-loop turns (RoomFeed).
+    QList<MemberInfo> applySnapshot(const PresenceSnapshot &snapshot, int maxNewcomers = -1);
+    void addMembers(const QList<MemberInfo> &newcomers, const QJsonObject &states);
     void setMemberMetadata(const QString &connectionId, const QJsonValue &metadata);
     void setSelfConnectionId(const QString &connectionId);
     void setSelfUserId(const QString &userId); // normally derived from our own member row
@@ -114,6 +117,7 @@ private:
     bool m_joined = false;
     bool m_initialSnapshotDone = false;
     bool m_quietPeople = false; // no join/leave rows while the first snapshot fills the room
+    bool m_announceNewcomers = false; // memberJoined for snapshot newcomers (not on the first one)
     QString m_selfUserId;
     bool m_selfUserExplicit = false;
     MemberModel *m_members;

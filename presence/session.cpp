@@ -6,6 +6,7 @@
 #include "presenceclient.h"
 #include "reply.h"
 #include "room.h"
+#include "roomfeed.h"
 #include "roomlistmodel.h"
 #include "statuscontroller.h"
 
@@ -60,8 +61,8 @@ void Session::init()
     });
     connect(m_client, &PresenceClient::presenceSnapshot, this, &Session::onSnapshot);
     connect(m_client, &PresenceClient::presenceEvent, this, [this](const PresenceEvent &event) {
-        if (Room *r = room(event.room))
-            r->apply(event);
+        if (RoomFeed *feed = m_feeds.value(event.room))
+            feed->apply(event);
     });
     connect(m_client, &PresenceClient::resynced, this, [this](const QString &name) {
         if (Room *r = room(name)) {
@@ -97,7 +98,7 @@ void Session::onSnapshot(const PresenceSnapshot &snapshot)
     if (!r)
         return;
     r->setSelfConnectionId(m_client->connectionId());
-    r->applySnapshot(snapshot);
+    m_feeds.value(snapshot.room)->applySnapshot(snapshot);
     r->setJoined(true);
     // Declare our composed state again: after a reconnect the server has forgotten it. A
     // resync snapshot is followed by resynced(), which republishes once the room is complete.
@@ -136,6 +137,7 @@ Room *Session::join(const QString &name)
 
     auto *r = new Room(name, m_options, this);
     QQmlEngine::setObjectOwnership(r, QQmlEngine::CppOwnership);
+    m_feeds.insert(name, new RoomFeed(r, m_client->options().incomingSliceMs, r));
     r->setSelfConnectionId(m_client->connectionId());
     r->typing()->setBaseStatus(m_status->effectiveStatus());
 
@@ -191,6 +193,7 @@ void Session::leave(const QString &name)
     m_client->unsubscribeChannel(chatChannel(name));
     m_client->leaveRoom(name);
     m_rooms->removeRoom(name);
+    m_feeds.remove(name); // a child of the room
     r->deleteLater();
     Q_EMIT roomRemoved(name);
 }

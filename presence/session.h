@@ -23,6 +23,8 @@
 
 namespace Hallway {
 
+class RoomFeed;
+
 class Session : public QObject
 {
     Q_OBJECT
@@ -69,6 +71,7 @@ private:
     RoomListModel *m_rooms;
     ActivityMonitor *m_activity;
     StatusController *m_status;
+    QHash<QString, RoomFeed *> m_feeds; // per room, children of their Room
 };
 
 } // namespace Hallway
