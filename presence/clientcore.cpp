@@ -522,7 +522,8 @@ public:
         const QJsonObject subObj = sub.toObject();
         if (!subError.isNull() || !subObj.value(kSuccess).toBool()) {
             room.snapshotInFlight = false;
-            setSubscribed(roomName, false);
+            if (!resync) // a resync keeps the intent: the next session tries again
+                setSubscribed(roomName, false);
             done(nullptr, subError.isNull() ? refused(QStringLiteral("presence is not available in %1").arg(roomName))
                                             : subError);
             return;

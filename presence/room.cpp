@@ -234,6 +234,14 @@ void Room::addMembers(const QList<MemberInfo> &newcomers, const QJsonObject &sta
     }
 }
 
+void Room::setPresenceError(const QString &message)
+{
+    if (m_presenceError == message)
+        return;
+    m_presenceError = message;
+    Q_EMIT presenceErrorChanged();
+}
+
 void Room::setMemberMetadata(const QString &connectionId, const QJsonValue &metadata)
 {
     if (m_members->setMetadata(connectionId, metadata).isEmpty())

@@ -42,6 +42,8 @@ class Room : public QObject
     Q_PROPERTY(Hallway::TypingPublisher *typing READ typing CONSTANT)
     Q_PROPERTY(QString selfConnectionId READ selfConnectionId NOTIFY selfChanged)
     Q_PROPERTY(QString selfUserId READ selfUserId NOTIFY selfChanged)
+    // Why the member list may be stale (its snapshot failed several times in a row); "" when fine.
+    Q_PROPERTY(QString presenceError READ presenceError NOTIFY presenceErrorChanged)
 
 public:
     // Sends one chat:send payload {room, text, clientId}; the caller later reports the
@@ -66,6 +68,8 @@ public:
     QString selfConnectionId() const { return m_members->selfConnectionId(); }
     QString selfUserId() const { return m_selfUserId; }
     ModelOptions options() const { return m_options; }
+    QString presenceError() const { return m_presenceError; }
+    void setPresenceError(const QString &message);
 
     // Presence (from PresenceClient, via Session or tests).
     void apply(const PresenceEvent &event);
@@ -98,6 +102,7 @@ Q_SIGNALS:
     void onlineCountChanged();
     void typingChanged();
     void selfChanged();
+    void presenceErrorChanged();
     void memberJoined(const QString &connectionId, const QString &userId, const QString &name);
     void memberLeft(const QString &connectionId, const QString &userId, const QString &name);
     void memberStateChanged(const QString &connectionId, const QString &userId, const QString &name);
@@ -126,6 +131,7 @@ private:
     TypingPublisher *m_typing;
     TypingTracker *m_tracker;
     SendFunction m_send;
+    QString m_presenceError;
 
     QHash<QString, qint64> m_departed;      // connection id -> leave timestamp (0 = unknown)
     QQueue<QString> m_departedOrder;        // bounded memory, oldest forgotten first

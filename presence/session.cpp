@@ -70,6 +70,12 @@ void Session::init()
             r->typing()->republish();
         }
     });
+    connect(m_client, &PresenceClient::roomFailed, this,
+            [this](const QString &name, const QString &code, const QString &message) {
+                if (Room *r = room(name))
+                    r->setPresenceError(code.isEmpty() ? QString()
+                                                       : tr("Who is here may be out of date: %1").arg(message));
+            });
     connect(m_client, &PresenceClient::roomLeft, this, [this](const QString &name) {
         if (Room *r = room(name))
             r->setJoined(false);

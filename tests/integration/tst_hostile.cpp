@@ -436,6 +436,34 @@ private Q_SLOTS:
         QVERIFY2(sessions >= 2, "the client did reconnect");
         QVERIFY2(sessions <= 8, qPrintable(QStringLiteral("%1 sessions in 6 s: the backoff did not grow").arg(sessions)));
     }
+    // A room whose snapshot fails on session after session says so on the room (not a silent
+    // empty list, not a tight retry loop), and says nothing once a snapshot works again.
+    void roomWhoseSnapshotKeepsFailing()
+    {
+        bool failing = false;
+        QVERIFY(start([&failing](const QString &command, const QJsonValue &payload) -> QJsonValue {
+            if (failing && command == QLatin1String("rt/subscribe-presence"))
+                return QJsonObject{{QStringLiteral("error"), QStringLiteral("presence store unavailable")},
+                                   {QStringLiteral("code"), QStringLiteral("EUNAVAILABLE")}};
+            return peerRoomReply(command, payload);
+        }));
+        QVERIFY(joinRoom());
+        QTRY_COMPARE_WITH_TIMEOUT(m_room->memberCount(), 1, kSettleMs);
+        QVERIFY(m_room->presenceError().isEmpty());
+        failing = true;
+        for (int round = 1; round <= 2; ++round) {
+            const int seen = m_server->connectionsSeen();
+            m_server->closeClients();
+            QTRY_VERIFY_WITH_TIMEOUT(m_server->connectionsSeen() == seen + 1 && usable(), kSettleMs);
+        }
+        QTRY_VERIFY_WITH_TIMEOUT(!m_room->presenceError().isEmpty(), kSettleMs);
+        QVERIFY2(m_room->presenceError().contains(QLatin1String("presence store unavailable")),
+                 qPrintable(m_room->presenceError()));
+        failing = false;
+        const int seen = m_server->connectionsSeen();
+        m_server->closeClients();
+        QTRY_VERIFY_WITH_TIMEOUT(m_server->connectionsSeen() == seen + 1 && m_room->presenceError().isEmpty(), kSettleMs);
+    }
 };
 
 QTEST_GUILESS_MAIN(tst_Hostile)
