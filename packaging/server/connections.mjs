@@ -47,7 +47,7 @@ export class ConnectionRegistry {
       presence: new Set(),       // rooms whose presence this socket subscribed to
       buckets: new BucketSet(this.rates.connection, "connection"),
       userBuckets: this.userBuckets.acquire(identity.userId),
-      closing: false,
+      closing: null,             // {code, message} once the server is closing this socket
       expiryTimer: null,
     }
     this.bySocket.set(ws, conn)
@@ -64,7 +64,7 @@ export class ConnectionRegistry {
           frames.tokens -= 1
           return
         }
-        conn.closing = true
+        conn.closing = { code: Codes.RateLimit, message: "this connection sent too many frames and is being closed" }
         this.log("rate-limit-close", { userId: identity.userId, frames: frameRate })
         ws.close(1008, `ERATELIMIT: more than ${frameRate.perSecond} frames per second`)
         setTimeout(() => ws.terminate(), 1000).unref()
@@ -85,7 +85,7 @@ export class ConnectionRegistry {
       conn.expiryTimer = setTimeout(() => this.closeAtExpiry(ws, conn), MAX_TIMER_MS)
     } else {
       conn.expiryTimer = setTimeout(() => {
-        conn.closing = true
+        conn.closing = { code: Codes.NoIdentity, message: "the token has expired" }
         this.log("token-expired", { userId: conn.identity.userId })
         ws.close(4001, "EAUTH: the token has expired")
         setTimeout(() => ws.terminate(), 1000).unref()

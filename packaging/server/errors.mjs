@@ -28,5 +28,5 @@ export const Codes = Object.freeze({
   NotMember: "ENOTMEMBER",     // chat of a room this connection has not joined
   TooManyRooms: "ETOOMANYROOMS", // more rooms (or presence subscriptions) than HALLWAY_MAX_ROOMS_PER_CONNECTION
   RateLimit: "ERATELIMIT",     // over a token bucket; the message says which and when to retry
-  NoIdentity: "EAUTH",         // a command on a socket the server has no sign-in for (cannot happen normally)
+  NoIdentity: "EAUTH",         // a command on a socket whose sign-in is missing or has expired
 })

@@ -28,7 +28,7 @@ export function createGate({ server, registry, caps, directory }) {
 
   return function gate(ctx) {
     const conn = registry.of(ctx.connection)
-    if (conn.closing) throw new CommandError(Codes.RateLimit, "this connection is being closed")
+    if (conn.closing) throw new CommandError(conn.closing.code, conn.closing.message)
     // Built-in handlers crash on a missing payload (PROTOCOL.md §12); anything but an object is refused.
     if (ctx.payload === undefined || ctx.payload === null) ctx.payload = {}
     const p = ctx.payload
