@@ -52,7 +52,14 @@ const server = new RealtimeServer({
       logEvent("auth-refused", { reason: e.message })
       throw e
     }
-    await registry.admit(req, identity)
+    try {
+      await registry.admit(req, identity)
+    } catch (e) {
+      if (e instanceof HttpError) throw e
+      // Redis unreachable: a retryable 503, not a handshake with a Redis error code as its status.
+      logEvent("error", { message: `connection lease: ${e?.message ?? e}` })
+      throw new HttpError(503, "Service Unavailable: try again shortly")
+    }
     // The connection's metadata, as every member of its rooms sees it.
     const { userId, username, avatar } = identity
     return avatar ? { userId, username, avatar } : { userId, username }

@@ -29,7 +29,8 @@ public:
         // devAuth false only they do.
         bool devAuth = true;
         QString authSecret;
-        // Caps and limits (README "Server settings"); 0 keeps the server's default.
+        // Caps and limits (README "Server settings"); 0 keeps the server's default. The server
+        // refuses to start unless the frame cap exceeds the state cap by 1 KiB: raise both.
         qint64 maxStateBytes = 0;    // HALLWAY_MAX_STATE_BYTES: largest presence state (JSON bytes)
         qint64 maxFrameBytes = 0;    // HALLWAY_MAX_FRAME_BYTES: largest client frame (ws maxPayload)
         bool rateLimits = true;      // false: HALLWAY_RATE_LIMITS=off (no token buckets at all)
