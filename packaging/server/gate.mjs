@@ -29,17 +29,18 @@ export function createGate({ server, registry, caps, directory }) {
   return function gate(ctx) {
     const conn = registry.of(ctx.connection)
     if (conn.closing) throw new CommandError(conn.closing.code, conn.closing.message)
+    const cmd = ctx.command
+    // Every command costs command tokens, refused or not; some also cost one of their own kind.
+    charge(conn, [["commands", WEIGHT[cmd] ?? 1]])
     // Built-in handlers crash on a missing payload (PROTOCOL.md §12); anything but an object is refused.
     if (ctx.payload === undefined || ctx.payload === null) ctx.payload = {}
     const p = ctx.payload
     if (typeof p !== "object" || Array.isArray(p)) throw new CommandError(Codes.BadPayload, "payload must be a JSON object")
 
-    const cmd = ctx.command
-    const charges = [["commands", WEIGHT[cmd] ?? 1]]
     switch (cmd) {
       case "rt/join-room": {
         const room = roomOf(p)
-        charge(conn, [...charges, ["joins", 1]])
+        charge(conn, [["joins", 1]])
         if (!conn.rooms.has(room) && conn.rooms.size >= caps.roomsPerConnection) {
           throw new CommandError(Codes.TooManyRooms, `a connection can be in at most ${caps.roomsPerConnection} rooms`)
         }
@@ -47,14 +48,11 @@ export function createGate({ server, registry, caps, directory }) {
         directory.touch(room)
         return
       }
-      case "rt/leave-room": {
-        charge(conn, charges)
+      case "rt/leave-room":
         if (typeof p.roomName === "string" && conn.rooms.delete(p.roomName)) return dropChat(ctx.connection, p.roomName)
         return
-      }
       case "rt/subscribe-presence": {
         const room = roomOf(p)
-        charge(conn, charges)
         if (!conn.presence.has(room) && conn.presence.size >= caps.roomsPerConnection) {
           throw new CommandError(Codes.TooManyRooms, `a connection can watch at most ${caps.roomsPerConnection} rooms`)
         }
@@ -62,7 +60,6 @@ export function createGate({ server, registry, caps, directory }) {
         return
       }
       case "rt/unsubscribe-presence":
-        charge(conn, charges)
         if (typeof p.roomName === "string") conn.presence.delete(p.roomName)
         return
       case "rt/publish-presence-state": {
@@ -71,21 +68,19 @@ export function createGate({ server, registry, caps, directory }) {
         if (size > caps.stateBytes) {
           throw new CommandError(Codes.TooLarge, `a presence state is at most ${caps.stateBytes} bytes of JSON (this one is ${size})`)
         }
-        charge(conn, [...charges, ["states", 1]])
+        charge(conn, [["states", 1]])
         return
       }
       case "rt/clear-presence-state":
         roomOf(p)
-        charge(conn, [...charges, ["states", 1]])
+        charge(conn, [["states", 1]])
         return
       case "rt/get-presence-state":
       case "rt/get-room-metadata":
         roomOf(p)
-        charge(conn, charges)
         return
       case "rt/subscribe-channel":
       case "rt/get-channel-history": {
-        charge(conn, charges)
         const room = chatRoomOf(p.channel)
         if (room !== null && !isMember(conn, room)) {
           throw new CommandError(Codes.NotMember, `only members of room "${room}" can read its chat`)
@@ -93,13 +88,10 @@ export function createGate({ server, registry, caps, directory }) {
         return
       }
       case "chat:send":
-        charge(conn, [...charges, ["chat", 1]])
+        charge(conn, [["chat", 1]])
         return
       case "rt/set-my-connection-metadata":
-        charge(conn, charges)
         return pinIdentity(ctx, conn)
-      default:
-        charge(conn, charges)
     }
   }
 

@@ -88,13 +88,13 @@ export function loadSettings(env = process.env) {
     connection: {
       frames: r("HALLWAY_RATE_FRAMES", "100:600"),
       commands: r("HALLWAY_RATE_COMMANDS", "50:300"),
-      states: r("HALLWAY_RATE_STATES", "10:30"),
+      states: r("HALLWAY_RATE_STATES", "10:60"),
       chat: r("HALLWAY_RATE_CHAT", "5:20"),
       joins: r("HALLWAY_RATE_JOINS", "5:50"),
     },
     user: {
       commands: r("HALLWAY_USER_RATE_COMMANDS", "150:900"),
-      states: r("HALLWAY_USER_RATE_STATES", "30:90"),
+      states: r("HALLWAY_USER_RATE_STATES", "30:180"),
       chat: r("HALLWAY_USER_RATE_CHAT", "10:40"),
       joins: r("HALLWAY_USER_RATE_JOINS", "10:100"),
     },

@@ -135,6 +135,23 @@ test("connections per user are capped across instances (HTTP 429) and a closed o
   }
 })
 
+test("the default limits let a client in the most rooms allowed (50) resync all of them at once", () =>
+  withServer({}, async (server) => {
+    const c = await as(server, "rex")
+    const sends = []
+    for (let i = 0; i < 50; i++) {
+      const roomName = `resync-${i}`
+      sends.push(["rt/join-room", { roomName }], ["rt/subscribe-presence", { roomName }],
+        ["rt/subscribe-channel", { channel: `chat:${roomName}`, historyLimit: 200 }],
+        ["rt/publish-presence-state", { roomName, state: { status: "online" } }],
+        ["rt/get-presence-state", { roomName }])
+    }
+    const ids = sends.map(([command, payload]) => c.send(command, payload))
+    const replies = await Promise.all(ids.map((id) => c.waitFor((f) => f.id === id, 20000).then((f) => f.payload)))
+    assert.deepEqual(replies.filter((r) => r?.error), [])
+    await c.close()
+  }))
+
 test("HALLWAY_RATE_LIMITS=off lets a benchmark publish as fast as it likes", () =>
   withServer({ HALLWAY_RATE_LIMITS: "off" }, async (server) => {
     const c = await as(server, "bench")
