@@ -63,8 +63,10 @@ start() {
     port_free "$p" || { echo "stack: port $p is in use (use --port)" >&2; stop; exit 1; }
     local log="$dir/server-$i.log"
     : >"$log"
+    # The local stack is for development: ?user=&name= sign-in is on unless HALLWAY_DEV_AUTH=0
+    # (then set HALLWAY_AUTH_SECRET and use mint-token.mjs). Other HALLWAY_* settings pass through.
     (cd "$server_dir" && HALLWAY_HOST=127.0.0.1 HALLWAY_PORT=$p REDIS_HOST=127.0.0.1 REDIS_PORT=$redis_port \
-      exec node server.mjs >>"$log" 2>&1) &
+      HALLWAY_DEV_AUTH=${HALLWAY_DEV_AUTH:-1} exec node server.mjs >>"$log" 2>&1) &
     echo $! >"$dir/server-$i.pid"
     echo "$p" >"$dir/server-$i.port"
     for _ in $(seq 200); do

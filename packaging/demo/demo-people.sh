@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Demo people for a first launch: hallway-cli bots that join, chat, type, go away and come
-# back on the LOCAL stack only. Started by packaging/run.sh (leave them out with --no-demo);
+# back on the LOCAL stack only, which runs with development sign-in (HALLWAY_DEV_AUTH=1, set by
+# stack.sh), so --user/--name are who they are. Started by packaging/run.sh (leave them out with --no-demo);
 # the app itself never starts bots. Their pids go beside the stack's, so stack.sh stop ends them.
 #   demo-people.sh start ws://127.0.0.1:8765/
 set -euo pipefail

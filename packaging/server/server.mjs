@@ -1,185 +1,118 @@
 // Hallway's deployment of the real @prsm/realtime server. Everything here is configuration:
-// authentication, which rooms track presence, the chat channels and two custom commands.
-// Settings come from the environment (see README.md, "Server settings").
+// sign-in, which rooms track presence, the chat channels, two custom commands, and the caps and
+// rate limits that keep one client from hurting the others. Settings come from the environment
+// (settings.mjs; README.md, "Server settings"). Each concern has its own small module:
+//   auth.mjs         who is connecting (signed tokens, or ?user= in development)
+//   connections.mjs  per-socket state: pinned identity, joined rooms, buckets, lease, token expiry
+//   leases.mjs       the per-user connection cap across instances
+//   gate.mjs         the middleware every command passes: limits, caps, membership, identity pin
+//   limits.mjs       token buckets
+//   rooms.mjs        the room-name rule and rooms:list
+//   chat.mjs         chat:send and its bounded history
+//   wsserver.mjs     the ws frame cap and the socket/request meeting point
 import { createServer } from "node:http"
-import { randomUUID } from "node:crypto"
 import { RealtimeServer } from "@prsm/realtime"
-
-const env = process.env
-const num = (name, fallback) => {
-  const raw = env[name]
-  if (raw === undefined || raw === "") return fallback
-  const value = Number(raw)
-  if (!Number.isFinite(value) || value < 0) throw new Error(`${name} must be a non-negative number, got "${raw}"`)
-  return value
-}
-
-const settings = {
-  host: env.HALLWAY_HOST || "127.0.0.1",
-  port: num("HALLWAY_PORT", 8080),
-  redis: {
-    host: env.REDIS_HOST || "127.0.0.1",
-    port: num("REDIS_PORT", 6379),
-    db: num("REDIS_DB", 0),
-    password: env.REDIS_PASSWORD || undefined,
-  },
-  pingInterval: num("HALLWAY_PING_INTERVAL", 5000),
-  latencyInterval: num("HALLWAY_LATENCY_INTERVAL", 5000),
-  maxMissedPongs: num("HALLWAY_MAX_MISSED_PONGS", 1),
-  historyLength: num("HALLWAY_HISTORY", 200),
-  token: env.HALLWAY_TOKEN || "",
-  shutdownGraceMs: num("HALLWAY_SHUTDOWN_GRACE", 3000),
-}
-// The presence TTL is only refreshed by pongs, so it must outlive at least two ping periods
-// (PROTOCOL.md §6.4); it is what makes a crashed instance's ghosts leave within seconds.
-settings.presenceTtl = Math.max(num("HALLWAY_PRESENCE_TTL", settings.pingInterval * 2 + 2000), settings.pingInterval * 2 + 1000)
-
-const MAX_TEXT = 4000
-const USER_ID = /^[A-Za-z0-9][A-Za-z0-9_.@-]{0,63}$/
-const ROOM_NAME = /^[^\s\u0000-\u001f][^\u0000-\u001f]{0,79}$/
+import { loadSettings, SettingsError } from "./settings.mjs"
+import { createAuthenticator } from "./auth.mjs"
+import { HttpError } from "./errors.mjs"
+import { ConnectionLeases } from "./leases.mjs"
+import { ConnectionRegistry } from "./connections.mjs"
+import { createGate, isMember, chatRoomOf } from "./gate.mjs"
+import { RoomDirectory } from "./rooms.mjs"
+import { exposeChat } from "./chat.mjs"
+import { hookSocketServer } from "./wsserver.mjs"
 
 // One JSON line per event on stdout; the stack scripts send it to a log file.
 function logEvent(event, fields = {}) {
   process.stdout.write(JSON.stringify({ ts: new Date().toISOString(), event, ...fields }) + "\n")
 }
 
-class HttpError extends Error {
-  constructor(code, message) { super(message); this.code = code }
+let settings
+try {
+  settings = loadSettings(process.env)
+} catch (e) {
+  if (!(e instanceof SettingsError)) throw e
+  process.stderr.write(`hallway-server: refusing to start: ${e.message}\n`)
+  logEvent("fatal", { message: e.message })
+  process.exit(1)
 }
-class CommandError extends Error {
-  constructor(code, message) { super(message); this.code = code; this.name = "HallwayError" }
-}
+const { caps } = settings
 
-function bearerToken(req, url) {
-  const header = req.headers["authorization"] || ""
-  const match = /^Bearer\s+(.+)$/i.exec(header)
-  return match ? match[1].trim() : (url.searchParams.get("token") || "")
-}
-
-// Connection auth from the handshake URL: ?user=<id>&name=<display>[&avatar=<https url>].
-// A real deployment verifies a signed token here (OIDC/JWT, a session cookie) and takes the
-// user id from it instead of trusting the query string; HALLWAY_TOKEN is a shared-secret stand-in.
-function authenticate(req) {
-  const url = new URL(req.url, "ws://localhost")
-  if (settings.token && bearerToken(req, url) !== settings.token) {
-    logEvent("auth-refused", { reason: "bad token" })
-    throw new HttpError(401, "Unauthorized: missing or wrong token")
-  }
-  const userId = (url.searchParams.get("user") || "").trim()
-  if (!USER_ID.test(userId)) {
-    logEvent("auth-refused", { reason: "missing or malformed user" })
-    throw new HttpError(401, "Unauthorized: ?user=<id> is missing or malformed")
-  }
-  let username = (url.searchParams.get("name") || "").trim().slice(0, 64)
-  if (!username) username = userId
-  const metadata = { userId, username }
-  const avatar = (url.searchParams.get("avatar") || "").trim()
-  if (avatar) {
-    try {
-      const parsed = new URL(avatar)
-      if (parsed.protocol === "https:" && avatar.length <= 2048) metadata.avatar = avatar
-    } catch { /* not a URL: no avatar */ }
-  }
-  return metadata
-}
+const identify = createAuthenticator(settings.auth)
+let ready = false
 
 const server = new RealtimeServer({
   redis: settings.redis,
-  authenticateConnection: authenticate,
+  authenticateConnection: async (req) => {
+    if (!ready) throw new HttpError(503, "Service Unavailable: starting")
+    let identity
+    try {
+      identity = await identify(req)
+    } catch (e) {
+      logEvent("auth-refused", { reason: e.message })
+      throw e
+    }
+    try {
+      await registry.admit(req, identity)
+    } catch (e) {
+      if (e instanceof HttpError) throw e
+      // Redis unreachable: a retryable 503, not a handshake with a Redis error code as its status.
+      logEvent("error", { message: `connection lease: ${e?.message ?? e}` })
+      throw new HttpError(503, "Service Unavailable: try again shortly")
+    }
+    // The connection's metadata, as every member of its rooms sees it.
+    const { userId, username, avatar } = identity
+    return avatar ? { userId, username, avatar } : { userId, username }
+  },
   pingInterval: settings.pingInterval,
   latencyInterval: settings.latencyInterval,
   maxMissedPongs: settings.maxMissedPongs,
-  logLevel: env.HALLWAY_LOG_LEVEL || "error",
+  logLevel: settings.logLevel,
 })
+const redis = server.redisManager.redis
+const onRedisError = (e) => logEvent("error", { message: String(e?.message ?? e) })
+
+const leases = new ConnectionLeases(redis, {
+  max: caps.connectionsPerUser,
+  ttlMs: Math.max(settings.presenceTtl, 5000),
+  onError: onRedisError,
+})
+const registry = new ConnectionRegistry({
+  rates: settings.rates,
+  leases,
+  clockSkewMs: settings.auth.clockSkewSeconds * 1000,
+  log: logEvent,
+})
+const directory = new RoomDirectory(redis, { scan: caps.roomsScanned, listed: caps.roomsListed, onError: onRedisError })
 
 server.onError((err) => logEvent("error", { message: String(err?.message ?? err) }))
-server.onConnection(async (connection) => {
-  const meta = await server.getConnectionMetadata(connection.id).catch(() => null)
-  logEvent("connect", { connectionId: connection.id, userId: meta?.userId ?? null })
+server.onConnection((connection) => {
+  const conn = registry.peek(connection)
+  logEvent("connect", { connectionId: connection.id, userId: conn?.identity.userId ?? null, via: conn?.identity.via ?? null })
 })
 server.onDisconnection((connection) => logEvent("disconnect", { connectionId: connection.id }))
 
 // Every room tracks presence; rooms are created by joining them.
 server.trackPresence(/.*/, { ttl: settings.presenceTtl })
-server.exposeChannel(/^chat:/)
-
-// A client may add to its metadata but never change who it is.
-server.useMiddleware(async (ctx) => {
-  if (ctx.command !== "rt/set-my-connection-metadata") return
-  const current = (await ctx.getMetadata()) || {}
-  const payload = ctx.payload || {}
-  const next = payload.metadata
-  if (next === null || typeof next !== "object" || Array.isArray(next)) {
-    throw new CommandError("EBADMETA", "metadata must be an object")
-  }
-  if (next.userId !== undefined && next.userId !== current.userId) {
-    throw new CommandError("EFORBIDDEN", "userId cannot be changed")
-  }
-  if (JSON.stringify(next).length > 8192) throw new CommandError("ETOOLARGE", "metadata is larger than 8 KiB")
-  ctx.payload = { ...payload, metadata: { ...next, userId: current.userId } }
+// Chat channels are readable by the room's members only. The gate refuses others with a clear
+// ENOTMEMBER first; this guard is the same rule for any path that checks exposure.
+server.exposeChannel(/^chat:/, (connection, channel) => {
+  const conn = registry.peek(connection)
+  return conn !== null && isMember(conn, chatRoomOf(channel))
 })
+server.useMiddleware(createGate({ server, registry, caps, directory }))
 
-// chat:send {room, text, clientId?} -> {ok, id, ts}. clientId makes a retried send idempotent.
-server.exposeCommand("chat:send", async (ctx) => {
-  const { room, text, clientId } = ctx.payload || {}
-  if (typeof room !== "string" || !ROOM_NAME.test(room)) throw new CommandError("EBADROOM", "room is missing or malformed")
-  if (typeof text !== "string") throw new CommandError("EBADTEXT", "text must be a string")
-  const trimmed = text.trim()
-  if (!trimmed) throw new CommandError("EBADTEXT", "text is empty")
-  if (trimmed.length > MAX_TEXT) throw new CommandError("ETOOLONG", `text is longer than ${MAX_TEXT} characters`)
-  if (!(await server.isInRoom(room, ctx.connection))) throw new CommandError("ENOTINROOM", `not in room "${room}"`)
+exposeChat(server, { caps, connectionOf: (c) => registry.of(c), isMember, log: logEvent })
 
-  const redis = server.redisManager.redis
-  let nonceKey = null
-  if (typeof clientId === "string" && clientId.length > 0 && clientId.length <= 64) {
-    nonceKey = `hallway:chat:sent:${clientId}`
-    const earlier = await redis.get(nonceKey)
-    if (earlier) return { ok: true, duplicate: true, ...JSON.parse(earlier) }
-  }
-  const meta = (await ctx.getMetadata()) || {}
-  const message = {
-    id: randomUUID(),
-    from: meta.userId ?? null,
-    name: meta.username ?? meta.userId ?? null,
-    connectionId: ctx.connection.id,
-    text: trimmed,
-    ts: Date.now(),
-  }
-  if (nonceKey) {
-    message.clientId = clientId
-    const fresh = await redis.set(nonceKey, JSON.stringify({ id: message.id, ts: message.ts }), "EX", 3600, "NX")
-    if (fresh === null) return { ok: true, duplicate: true, ...JSON.parse(await redis.get(nonceKey)) }
-  }
-  await server.writeChannel(`chat:${room}`, message, settings.historyLength)
-  logEvent("chat", { room, id: message.id, from: message.from, length: trimmed.length })
-  return { ok: true, id: message.id, ts: message.ts }
-})
-
-// rooms:list -> {rooms: [{name, connections, users}]}, busiest first, for the room directory.
-// Counts come from the presence set, so a crashed instance's ghosts drop out with the TTL.
-server.exposeCommand("rooms:list", async () => {
-  const redis = server.redisManager.redis
-  const names = await server.getAllRooms()
-  const rooms = []
-  for (const name of names) {
-    const ids = await redis.smembers(`rt:presence:room:${name}`)
-    if (ids.length === 0) continue
-    const metas = await redis.hmget("rt:connection-meta", ...ids)
-    const users = new Set()
-    for (const raw of metas) {
-      try { const m = JSON.parse(raw); if (m?.userId) users.add(m.userId) } catch { /* no metadata */ }
-    }
-    rooms.push({ name, connections: ids.length, users: users.size })
-  }
-  rooms.sort((a, b) => b.users - a.users || a.name.localeCompare(b.name))
-  return { rooms }
-})
+// rooms:list -> {rooms: [{name, connections, users}]}, most people first, at most
+// HALLWAY_ROOMS_LIST_MAX rooms that have someone present (rooms.mjs).
+server.exposeCommand("rooms:list", () => directory.list())
 
 // A small HTTP endpoint beside the WebSocket for readiness checks.
 const http = createServer((req, res) => {
   if (req.url === "/healthz") {
-    res.writeHead(200, { "content-type": "application/json" })
-    res.end(JSON.stringify({ ok: true, instanceId: server.instanceId, connections: server.connectionCount }))
+    res.writeHead(ready ? 200 : 503, { "content-type": "application/json" })
+    res.end(JSON.stringify({ ok: ready, instanceId: server.instanceId, connections: server.connectionCount }))
     return
   }
   res.writeHead(426, { "content-type": "text/plain" })
@@ -191,14 +124,22 @@ await new Promise((resolve, reject) => {
   http.listen(settings.port, settings.host, resolve)
 })
 await server.attach(http)
+hookSocketServer(server, { maxPayload: caps.frameBytes, onSocket: (ws, req) => registry.attach(ws, req) })
+ready = true
+const signIn = [settings.auth.secret && "hs256", settings.auth.publicKey && "public-key", settings.auth.dev && "dev"].filter(Boolean)
 logEvent("listening", {
   url: `ws://${settings.host}:${http.address().port}`,
   instanceId: server.instanceId,
   redis: `${settings.redis.host}:${settings.redis.port}/${settings.redis.db}`,
+  signIn,
   pingInterval: settings.pingInterval,
   presenceTtl: settings.presenceTtl,
-  history: settings.historyLength,
+  history: caps.historyCount,
+  rateLimits: settings.rates.enabled,
 })
+if (settings.auth.dev) {
+  logEvent("warning", { message: "HALLWAY_DEV_AUTH=1: ?user=&name= is believed, so anyone can be anyone. Never in production." })
+}
 
 // Graceful shutdown with a deadline: a client that reconnects into a closing server would
 // otherwise make close() wait forever (PROTOCOL.md §7.1), and close() can also wait for
@@ -211,7 +152,9 @@ let closing = false
 async function shutdown(signal) {
   if (closing) return
   closing = true
+  ready = false
   logEvent("shutdown", { signal })
+  leases.stop()
   const local = server.connectionManager.getLocalConnections()
   const cleaned = await withDeadline(
     Promise.all(local.map((c) => server.cleanupConnection(c))), settings.shutdownGraceMs / 2, "cleaned")

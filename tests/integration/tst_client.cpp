@@ -101,7 +101,7 @@ private Q_SLOTS:
         const Settled notInRoom = await(alice.client.command(QStringLiteral("chat:send"),
                                                              QJsonObject{{QStringLiteral("room"), QStringLiteral("elsewhere")},
                                                                          {QStringLiteral("text"), QStringLiteral("hi")}}));
-        QCOMPARE(notInRoom.error.code, QStringLiteral("ENOTINROOM"));
+        QCOMPARE(notInRoom.error.code, QStringLiteral("ENOTMEMBER"));
         const Settled noop = await(alice.client.command(QStringLiteral("rt/noop")));
         QVERIFY(noop.ok);
         QCOMPARE(noop.value, QJsonValue(true));
@@ -181,8 +181,14 @@ private Q_SLOTS:
                                                                         {QStringLiteral("text"), QString::fromLatin1(text)}}));
             QVERIFY2(sent.ok, qPrintable(sent.error.message));
         }
+        // Room chat is for members: bob, not in the room yet, gets neither the channel nor its history.
+        const Settled outsider = await(bob.client.subscribeChannel(channel, 2));
+        QCOMPARE(outsider.error.code, QStringLiteral("ENOTMEMBER"));
+        QCOMPARE(await(bob.client.channelHistory(channel, 10)).error.code, QStringLiteral("ENOTMEMBER"));
+        QVERIFY(bob.histories.isEmpty());
+        QVERIFY(await(bob.client.joinRoom(room, false)).ok);
         const Settled sub = await(bob.client.subscribeChannel(channel, 2));
-        QVERIFY(sub.ok);
+        QVERIFY2(sub.ok, qPrintable(sub.error.code));
         const QJsonArray history = sub.value.toObject().value(QStringLiteral("history")).toArray();
         QCOMPARE(history.size(), 2); // the oldest two (§12.19)
         QCOMPARE(history.at(0).toObject().value(QStringLiteral("text")).toString(), QStringLiteral("m1"));

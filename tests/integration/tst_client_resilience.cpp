@@ -76,7 +76,7 @@ private Q_SLOTS:
         QVERIFY(m_stack.killServer(0));
         QVERIFY(TestUtil::waitUntil([&] { return alice.client.status() == PresenceClient::Reconnecting; }));
         QVERIFY(alice.client.connectionId().isEmpty());
-        // Issued while offline: must wait for the rejoin, or the server would say ENOTINROOM.
+        // Issued while offline: must wait for the rejoin, or the server would say ENOTMEMBER.
         auto queued = track(alice.client.command(QStringLiteral("chat:send"),
                                                       QJsonObject{{QStringLiteral("room"), room}, {QStringLiteral("text"), QStringLiteral("queued")}}));
         QVERIFY(m_stack.startServer(0));

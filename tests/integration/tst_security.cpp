@@ -1,10 +1,11 @@
-// Security against the real server (started with HALLWAY_TOKEN) and a TLS-terminating
-// TcpProxy in front of it, with a throwaway self-signed certificate made by openssl:
-// certificate errors are fatal by default (ESSL, a clear message, no retry loop); a private
-// CA given as caFile works; the token works in the URL (?token=) and as Authorization: Bearer,
-// a wrong one stops with EAUTH; the token never appears in any log line (every category at
-// debug level, captured by a message handler) nor in errorString(); and what we send is capped
-// (maxOutgoingBytes) with ETOOLARGE and a sentence that says so.
+// Security against the real server in production sign-in (HALLWAY_AUTH_SECRET, no development
+// ?user=) and a TLS-terminating TcpProxy in front of it, with a throwaway self-signed certificate
+// made by openssl: certificate errors are fatal by default (ESSL, a clear message, no retry
+// loop); a private CA given as caFile works; a signed token (from mint-token.mjs) works in the URL
+// (?token=) and as Authorization: Bearer, and the server takes who we are from it, not from the
+// URL; a missing, truncated or wrongly signed one stops with EAUTH; the token never appears in any
+// log line (every category at debug level, captured by a message handler) nor in errorString();
+// and what we send is capped (maxOutgoingBytes) with ETOOLARGE and a sentence that says so.
 #include "clientprobe.h"
 #include "serverstack.h"
 #include "tcpproxy.h"
@@ -21,7 +22,8 @@
 using namespace Hallway;
 
 namespace {
-const QString kToken = QStringLiteral("hallway-s3cret-T0KEN-4f9a");
+const QString kSecret = QStringLiteral("hallway-test-secret-4f9a-0123456789abcdef-xyz");
+const QString kOtherSecret = QStringLiteral("not-the-servers-secret-0123456789abcdef-xyz");
 constexpr int kOnlineMs = 8000;   // TLS handshake + upgrade + rt/assign-id on loopback
 
 QMutex logMutex;
@@ -38,10 +40,11 @@ void captureHandler(QtMsgType type, const QMessageLogContext &context, const QSt
         previousHandler(type, context, message);
 }
 
-ServerStack::Options withToken()
+ServerStack::Options productionSignIn()
 {
     ServerStack::Options o;
-    o.token = kToken;
+    o.devAuth = false;
+    o.authSecret = kSecret;
     return o;
 }
 
@@ -57,16 +60,19 @@ ConnectionOptions quick()
 class tst_Security : public QObject
 {
     Q_OBJECT
-    ServerStack m_stack{withToken()};
+    ServerStack m_stack{productionSignIn()};
     QTemporaryDir m_dir;
     QString m_certPath;
     QString m_keyPath;
+    QString m_token;        // alice's, signed with the server's secret
+    QString m_forged;       // alice's, signed with another secret
     std::unique_ptr<TcpProxy> m_tls;
 
-    QUrl userUrl(bool withTokenInQuery, const QString &token = kToken) const
+    // The token in the query, or no token; the URL also claims to be mallory, which must not count.
+    QUrl tokenUrl(const QString &token) const
     {
-        QUrl url = m_stack.userUrl(QStringLiteral("alice"), QStringLiteral("Alice"));
-        if (withTokenInQuery) {
+        QUrl url = m_stack.userUrl(QStringLiteral("mallory"), QStringLiteral("Mallory"));
+        if (!token.isEmpty()) {
             QUrlQuery q(url);
             q.addQueryItem(QStringLiteral("token"), token);
             url.setQuery(q);
@@ -75,7 +81,7 @@ class tst_Security : public QObject
     }
     QUrl tlsUrl() const
     {
-        QUrl url = userUrl(true);
+        QUrl url = tokenUrl(m_token);
         url.setScheme(QStringLiteral("wss"));
         url.setPort(m_tls->port());
         return url;
@@ -85,14 +91,23 @@ class tst_Security : public QObject
         QMutexLocker lock(&logMutex);
         QVERIFY(!capturedLogs.isEmpty()); // the handler really saw the client's logging
         for (const QString &line : std::as_const(capturedLogs))
-            QVERIFY2(!line.contains(kToken), qPrintable(line));
-        QVERIFY(!client.errorString().contains(kToken));
+            QVERIFY2(!line.contains(m_token), qPrintable(line));
+        QVERIFY(!client.errorString().contains(m_token));
+    }
+    // Who the server says we are: our own connection's metadata.
+    QJsonObject myMetadata(ClientProbe &probe)
+    {
+        const Settled meta = await(probe.client.connectionMetadata());
+        return meta.ok ? meta.value.toObject() : QJsonObject();
     }
 
 private Q_SLOTS:
     void initTestCase()
     {
         QVERIFY2(m_stack.start(), qPrintable(m_stack.errorString()));
+        m_token = m_stack.mintToken(QStringLiteral("alice"), QStringLiteral("Alice"));
+        m_forged = m_stack.mintToken(QStringLiteral("alice"), QStringLiteral("Alice"), QStringLiteral("1h"), kOtherSecret);
+        QVERIFY2(m_token.count(QLatin1Char('.')) == 2 && !m_forged.isEmpty(), qPrintable(m_stack.errorString()));
         QVERIFY(m_dir.isValid());
         QVERIFY2(TcpProxy::makeSelfSigned(m_dir.path(), &m_certPath, &m_keyPath),
                  "openssl is required (packaging/install-deps.sh installs it)");
@@ -148,47 +163,59 @@ private Q_SLOTS:
 
     void tokenInUrl()
     {
-        ClientProbe probe(userUrl(true), quick());
+        ClientProbe probe(tokenUrl(m_token), quick());
         QVERIFY(probe.openAndWait(kOnlineMs));
         QVERIFY(await(probe.client.command(QStringLiteral("rooms:list"))).ok);
+        // Identity comes from the token's claims; ?user=mallory in the same URL means nothing.
+        const QJsonObject me = myMetadata(probe);
+        QCOMPARE(me.value(QStringLiteral("userId")).toString(), QStringLiteral("alice"));
+        QCOMPARE(me.value(QStringLiteral("username")).toString(), QStringLiteral("Alice"));
         assertTokenNeverLogged(probe.client);
     }
 
     void tokenAsBearerHeader()
     {
         ConnectionOptions options = quick();
-        options.bearerToken = kToken;
-        ClientProbe probe(userUrl(false), options);
+        options.bearerToken = m_token;
+        ClientProbe probe(tokenUrl(QString()), options);
         QVERIFY(probe.openAndWait(kOnlineMs));
         QVERIFY(await(probe.client.command(QStringLiteral("rooms:list"))).ok);
+        QCOMPARE(myMetadata(probe).value(QStringLiteral("userId")).toString(), QStringLiteral("alice"));
         assertTokenNeverLogged(probe.client);
     }
 
     void missingOrWrongTokenStops_data()
     {
-        QTest::addColumn<QUrl>("url");
-        QTest::addColumn<QString>("bearer");
-        QTest::newRow("none") << userUrl(false) << QString();
-        QTest::newRow("wrong in url") << userUrl(true, kToken + QStringLiteral("x")) << QString();
-        QTest::newRow("wrong bearer") << userUrl(false) << kToken.left(10);
+        QTest::addColumn<bool>("inUrl");
+        QTest::addColumn<QString>("which");
+        QTest::newRow("none") << true << QString();
+        QTest::newRow("forged in url") << true << QStringLiteral("forged");
+        QTest::newRow("truncated in url") << true << QStringLiteral("truncated");
+        QTest::newRow("forged bearer") << false << QStringLiteral("forged");
+        QTest::newRow("truncated bearer") << false << QStringLiteral("truncated");
     }
     void missingOrWrongTokenStops()
     {
-        QFETCH(QUrl, url);
-        QFETCH(QString, bearer);
+        QFETCH(bool, inUrl);
+        QFETCH(QString, which);
+        const QString token = which == QLatin1String("forged") ? m_forged
+                              : which == QLatin1String("truncated") ? m_token.left(m_token.size() - 5)
+                                                                    : QString();
         ConnectionOptions options = quick();
-        options.bearerToken = bearer;
-        ClientProbe probe(url, options);
+        if (!inUrl)
+            options.bearerToken = token;
+        ClientProbe probe(tokenUrl(inUrl ? token : QString()), options);
         probe.client.open();
         QTRY_COMPARE_WITH_TIMEOUT(probe.client.errorCode(), QStringLiteral("EAUTH"), kOnlineMs);
         QTRY_COMPARE_WITH_TIMEOUT(probe.client.status(), PresenceClient::Offline, kOnlineMs);
         QCOMPARE(probe.client.nextRetryIn(), 0);
         QVERIFY(probe.client.errorString().contains(QLatin1String("401")));
-        QVERIFY(!probe.client.errorString().contains(kToken.left(10)));
-        {
+        const QString secretPart = token.section(QLatin1Char('.'), 2); // the signature
+        if (!secretPart.isEmpty()) {
+            QVERIFY(!probe.client.errorString().contains(secretPart));
             QMutexLocker lock(&logMutex);
             for (const QString &line : std::as_const(capturedLogs))
-                QVERIFY2(!line.contains(kToken.left(10)), qPrintable(line));
+                QVERIFY2(!line.contains(secretPart), qPrintable(line));
         }
     }
 
@@ -197,7 +224,7 @@ private Q_SLOTS:
     {
         ConnectionOptions options = quick();
         options.maxOutgoingBytes = 4096;
-        ClientProbe probe(userUrl(true), options);
+        ClientProbe probe(tokenUrl(m_token), options);
         QVERIFY(probe.openAndWait(kOnlineMs));
         const QString room = QStringLiteral("caps");
         QVERIFY(await(probe.client.joinRoom(room)).ok);

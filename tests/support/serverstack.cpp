@@ -35,6 +35,16 @@ bool redisAnswers(quint16 port)
         return false;
     return socket.readAll().startsWith("+PONG");
 }
+// The caller's environment without any server setting of its own (HALLWAY_*, REDIS_*), so that
+// every stack runs with exactly the settings its Options say.
+QProcessEnvironment serverEnvironment()
+{
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    for (const QString &key : env.keys())
+        if (key.startsWith(QLatin1String("HALLWAY_")) || key.startsWith(QLatin1String("REDIS_")))
+            env.remove(key);
+    return env;
+}
 } // namespace
 
 ServerStack::ServerStack() : ServerStack(Options{}) {}
@@ -115,7 +125,7 @@ bool ServerStack::startServer(int instance)
         m_error = QStringLiteral("instance %1 is already running").arg(instance);
         return false;
     }
-    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    QProcessEnvironment env = serverEnvironment();
     env.insert(QStringLiteral("HALLWAY_HOST"), QStringLiteral("127.0.0.1"));
     env.insert(QStringLiteral("HALLWAY_PORT"), QString::number(server.port));
     env.insert(QStringLiteral("REDIS_HOST"), QStringLiteral("127.0.0.1"));
@@ -125,8 +135,18 @@ bool ServerStack::startServer(int instance)
     env.insert(QStringLiteral("HALLWAY_MAX_MISSED_PONGS"), QString::number(m_options.maxMissedPongs));
     env.insert(QStringLiteral("HALLWAY_HISTORY"), QString::number(m_options.historyLength));
     env.insert(QStringLiteral("HALLWAY_SHUTDOWN_GRACE"), QString::number(m_options.shutdownGraceMs));
-    if (!m_options.token.isEmpty())
-        env.insert(QStringLiteral("HALLWAY_TOKEN"), m_options.token);
+    if (m_options.devAuth)
+        env.insert(QStringLiteral("HALLWAY_DEV_AUTH"), QStringLiteral("1"));
+    if (!m_options.authSecret.isEmpty())
+        env.insert(QStringLiteral("HALLWAY_AUTH_SECRET"), m_options.authSecret);
+    if (m_options.maxStateBytes > 0)
+        env.insert(QStringLiteral("HALLWAY_MAX_STATE_BYTES"), QString::number(m_options.maxStateBytes));
+    if (m_options.maxFrameBytes > 0)
+        env.insert(QStringLiteral("HALLWAY_MAX_FRAME_BYTES"), QString::number(m_options.maxFrameBytes));
+    if (!m_options.rateLimits)
+        env.insert(QStringLiteral("HALLWAY_RATE_LIMITS"), QStringLiteral("off"));
+    for (auto it = m_options.env.cbegin(); it != m_options.env.cend(); ++it)
+        env.insert(it.key(), it.value());
 
     const qint64 offset = QFileInfo(server.logPath).size();
     server.process = std::make_unique<QProcess>();
@@ -195,6 +215,24 @@ QUrl ServerStack::userUrl(const QString &user, const QString &name, int instance
         query.addQueryItem(QStringLiteral("name"), name);
     result.setQuery(query);
     return result;
+}
+
+QString ServerStack::mintToken(const QString &user, const QString &name, const QString &ttl, const QString &secret)
+{
+    QProcessEnvironment env = serverEnvironment();
+    env.insert(QStringLiteral("HALLWAY_AUTH_SECRET"), secret.isEmpty() ? m_options.authSecret : secret);
+    QStringList args{QStringLiteral("mint-token.mjs"), QStringLiteral("--user"), user, QStringLiteral("--ttl"), ttl};
+    if (!name.isEmpty())
+        args << QStringLiteral("--name") << name;
+    QProcess mint;
+    mint.setProcessEnvironment(env);
+    mint.setWorkingDirectory(QStringLiteral(HALLWAY_SERVER_DIR));
+    mint.start(toolPath(QStringLiteral("node")), args);
+    if (!mint.waitForFinished(20000) || mint.exitStatus() != QProcess::NormalExit || mint.exitCode() != 0) {
+        m_error = QStringLiteral("mint-token.mjs failed: ") + QString::fromUtf8(mint.readAllStandardError());
+        return {};
+    }
+    return QString::fromUtf8(mint.readAllStandardOutput()).trimmed();
 }
 
 bool ServerStack::killServer(int instance, int signal)

@@ -6,6 +6,7 @@
 // the fault-injection tests.
 #include <QByteArray>
 #include <QList>
+#include <QMap>
 #include <QProcess>
 #include <QString>
 #include <QStringList>
@@ -23,7 +24,17 @@ public:
         int maxMissedPongs = 1;
         int historyLength = 200;
         int shutdownGraceMs = 3000;
-        QString token;               // HALLWAY_TOKEN: require this bearer token
+        // Sign-in. devAuth sets HALLWAY_DEV_AUTH=1, so userUrl()'s ?user=&name= is believed.
+        // authSecret sets HALLWAY_AUTH_SECRET, so signed tokens (mintToken()) work too; with
+        // devAuth false only they do.
+        bool devAuth = true;
+        QString authSecret;
+        // Caps and limits (README "Server settings"); 0 keeps the server's default. The server
+        // refuses to start unless the frame cap exceeds the state cap by 1 KiB: raise both.
+        qint64 maxStateBytes = 0;    // HALLWAY_MAX_STATE_BYTES: largest presence state (JSON bytes)
+        qint64 maxFrameBytes = 0;    // HALLWAY_MAX_FRAME_BYTES: largest client frame (ws maxPayload)
+        bool rateLimits = true;      // false: HALLWAY_RATE_LIMITS=off (no token buckets at all)
+        QMap<QString, QString> env;  // any other setting, e.g. {"HALLWAY_RATE_CHAT", "50:200"}
     };
 
     ServerStack();
@@ -40,8 +51,13 @@ public:
     quint16 serverPort(int instance = 0) const;
     quint16 redisPort() const { return m_redisPort; }
     QUrl url(int instance = 0) const;  // ws://127.0.0.1:<port>/
-    // ws://127.0.0.1:<port>/?user=<user>&name=<name>
+    // ws://127.0.0.1:<port>/?user=<user>&name=<name> (development sign-in, Options::devAuth)
     QUrl userUrl(const QString &user, const QString &name = QString(), int instance = 0) const;
+    // A signed sign-in token from packaging/server/mint-token.mjs, with Options::authSecret unless
+    // another secret is given (a token the server must refuse); ttl like "1h" or "30d". Empty
+    // on failure, with errorString().
+    QString mintToken(const QString &user, const QString &name = QString(), const QString &ttl = QStringLiteral("1h"),
+                      const QString &secret = QString());
 
     // Faults. Each returns once the change has taken effect (process gone, or ready again).
     bool killServer(int instance, int signal = 9);   // SIGKILL by default
