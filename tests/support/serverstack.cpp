@@ -127,6 +127,8 @@ bool ServerStack::startServer(int instance)
     env.insert(QStringLiteral("HALLWAY_SHUTDOWN_GRACE"), QString::number(m_options.shutdownGraceMs));
     if (!m_options.token.isEmpty())
         env.insert(QStringLiteral("HALLWAY_TOKEN"), m_options.token);
+    for (auto it = m_options.env.cbegin(); it != m_options.env.cend(); ++it)
+        env.insert(it.key(), it.value());
 
     const qint64 offset = QFileInfo(server.logPath).size();
     server.process = std::make_unique<QProcess>();

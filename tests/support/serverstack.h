@@ -6,6 +6,7 @@
 // the fault-injection tests.
 #include <QByteArray>
 #include <QList>
+#include <QMap>
 #include <QProcess>
 #include <QString>
 #include <QStringList>
@@ -24,6 +25,7 @@ public:
         int historyLength = 200;
         int shutdownGraceMs = 3000;
         QString token;               // HALLWAY_TOKEN: require this bearer token
+        QMap<QString, QString> env;  // any other server setting, e.g. HALLWAY_AUTH_SECRET
     };
 
     ServerStack();
