@@ -1,5 +1,7 @@
 #include "credentialstore.h"
 
+#include <QDBusConnection>
+#include <QDBusConnectionInterface>
 #include <QLoggingCategory>
 #include <QUrl>
 #include <qt6keychain/keychain.h>
@@ -19,14 +21,22 @@ const char *operationName(CredentialStore::Operation op)
     return "?";
 }
 
-// libsecret reports a missing Secret Service only in words (a D-Bus error naming it).
-bool looksLikeNoService(QKeychain::Error error, const QString &text)
+// libsecret reports a missing Secret Service only in words, which vary (no bus, no such name,
+// no socket); asking the session bus is the reliable way to tell "no keychain" from "keychain
+// error". Only done after a failure.
+bool keychainServiceReachable()
 {
-    return error == QKeychain::NoBackendAvailable
-        || text.contains(QLatin1String("org.freedesktop.secrets"))
-        || text.contains(QLatin1String("ServiceUnknown"))
-        || text.contains(QLatin1String("autolaunch"), Qt::CaseInsensitive)
-        || text.contains(QLatin1String("D-Bus"));
+    QDBusConnection bus = QDBusConnection::sessionBus();
+    if (!bus.isConnected())
+        return false;
+    QDBusConnectionInterface *iface = bus.interface();
+    const QStringList activatable = iface->activatableServiceNames().value();
+    for (const char *name : {"org.freedesktop.secrets", "org.kde.kwalletd6", "org.kde.kwalletd5", "org.kde.kwalletd"}) {
+        const QString service = QString::fromLatin1(name);
+        if (iface->isServiceRegistered(service).value() || activatable.contains(service))
+            return true;
+    }
+    return false;
 }
 } // namespace
 
@@ -112,14 +122,14 @@ void CredentialStore::finish(QKeychain::Job *job, Operation operation, const QSt
     } else {
         // QtKeychain's and libsecret's error strings describe the keychain, never the secret.
         const QString detail = job->errorString();
-        const bool noService = looksLikeNoService(error, detail);
+        const bool noService = error == QKeychain::NoBackendAvailable || !keychainServiceReachable();
         QString message;
         if (noService)
             message = tr("No keychain service (Secret Service or KWallet) is available.");
         else if (error == QKeychain::AccessDenied || error == QKeychain::AccessDeniedByUser)
             message = tr("The keychain is locked or refused access.");
         else
-            message = tr("The keychain reported an error: %1").arg(detail);
+            message = tr("The keychain reported an error (%1).").arg(detail);
         qCWarning(lcKeychain) << "keychain" << operationName(operation) << "failed for" << key
                               << "error" << int(error) << detail;
         Q_EMIT failed(operation, serverUrl, message, noService);

@@ -660,6 +660,38 @@ private Q_SLOTS:
         QCOMPARE(settingsFilesContaining(token), QStringList());
         Hallway::AppSettings::setInstance(m_settings.get());
     }
+
+    // Last (it stops the keyring): with no keychain service a typed token still signs in, for
+    // this session only, and the window says it was not saved.
+    void typedTokenWithoutKeychain()
+    {
+        QVERIFY(m_keyring.stopKeyring());
+        const QString token = mintToken(QStringLiteral("nell"), QStringLiteral("Nell Nokeychain"));
+        {
+            Hallway::AppSettings(nullptr).forgetConnection();
+        }
+        Hallway::AppSettings settings(nullptr);
+        QVERIFY(!settings.autoConnect());
+        QQmlApplicationEngine engine;
+        QQuickWindow *window = Hallway::Ui::loadMainWindow(engine, settings);
+        QVERIFY(window);
+        QVERIFY(QTest::qWaitForWindowExposed(window));
+        QQuickItem *page = window->contentItem();
+        QQuickItem *tokenField = findByAccessibleName(page, QStringLiteral("Sign-in token"));
+        QVERIFY(tokenField);
+        QQuickItem *urlField = findByAccessibleName(page, QStringLiteral("Server address"), QAccessible::EditableText);
+        QVERIFY(urlField && urlField->setProperty("text", m_stack.url().toString()));
+        QVERIFY(tokenField->setProperty("text", token));
+        click(window, findByAccessibleName(page, QStringLiteral("Sign in")));
+        QTRY_VERIFY2_WITH_TIMEOUT(findByAccessibleName(page, QStringLiteral("Signed in as Nell Nokeychain (nell)")),
+                                  qPrintable(m_stack.logs().right(2000)), kWaitMs);
+        QTRY_VERIFY_WITH_TIMEOUT(findByAccessibleName(page, QStringLiteral(
+            "Token not saved: No keychain service (Secret Service or KWallet) is available. "
+            "It is used for this session only.")), kWaitMs);
+        window->close();
+        QCOMPARE(settingsFilesContaining(token), QStringList());
+        Hallway::AppSettings::setInstance(m_settings.get());
+    }
 };
 
 QTEST_MAIN(tst_Gui)
