@@ -227,6 +227,16 @@ QString AppSettings::validateServerUrl(const QString &serverUrl) const
         return tr("“%1” is not a valid server address.").arg(serverUrl.trimmed());
     if (url.scheme() != QLatin1String("ws") && url.scheme() != QLatin1String("wss"))
         return tr("The server address must start with ws:// or wss://.");
+    // The address is remembered in the settings file, where a secret must never land.
+    const auto items = QUrlQuery(url).queryItems();
+    for (const auto &item : items) {
+        const QString key = item.first.toLower();
+        if (key.endsWith(QLatin1String("token")) || key == QLatin1String("auth")
+            || key == QLatin1String("password") || key == QLatin1String("secret"))
+            return tr("Leave the token out of the server address: choose token sign-in and paste it there.");
+    }
+    if (!url.userInfo().isEmpty())
+        return tr("Leave user names and passwords out of the server address.");
     return {};
 }
 

@@ -528,6 +528,9 @@ private Q_SLOTS:
             {QStringLiteral("not a url"), QStringLiteral("ada"), QStringLiteral("not a valid server address")},
             {m_stack.url().toString(), QStringLiteral("bad id!"), QStringLiteral("A user ID may only contain")},
             {m_stack.url().toString(), QStringLiteral(".dot"), QStringLiteral("The server refused this account")},
+            // The address is remembered in the settings file: no secret may ride along in it.
+            {m_stack.url().toString() + QStringLiteral("?token=abc.def.ghi"), QStringLiteral("ada"),
+             QStringLiteral("Leave the token out of the server address")},
         };
         for (const Case &c : cases) {
             Hallway::AppSettings settings(nullptr);
