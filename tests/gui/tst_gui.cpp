@@ -259,6 +259,24 @@ class tst_Gui : public QObject
         return hits;
     }
 
+    // Waits for the "Signed in as …" line; stops early when the server refuses the sign-in
+    // (an alert naming the refusal). Empty on success, else what went wrong.
+    QString waitUntilSignedIn(QQuickItem *root, const QString &signedIn) const
+    {
+        QString refusal;
+        const bool ok = TestUtil::waitUntil([&] {
+            if (findByAccessibleName(root, signedIn))
+                return true;
+            const auto alerts = findAllByAccessibleName(root, [](const QString &n) { return n.contains(QLatin1String("refused")); });
+            refusal = alerts.isEmpty() ? QString() : accessibleName(alerts.constFirst());
+            return !refusal.isEmpty();
+        }, kWaitMs);
+        if (ok && refusal.isEmpty())
+            return {};
+        return QStringLiteral("not signed in as expected (%1): %2\n%3")
+            .arg(signedIn, refusal.isEmpty() ? QStringLiteral("timed out") : refusal, m_stack.logs().right(2000));
+    }
+
     static void click(QQuickWindow *window, QQuickItem *item)
     {
         QVERIFY(item);
@@ -598,8 +616,8 @@ private Q_SLOTS:
             click(window, findByAccessibleName(page, QStringLiteral("Sign in")));
 
             // Who the server says we are, from the token's claims.
-            QTRY_VERIFY2_WITH_TIMEOUT(findByAccessibleName(page, signedIn),
-                                      qPrintable(m_stack.logs().right(2000)), kWaitMs);
+            const QString refused = waitUntilSignedIn(page, signedIn);
+            QVERIFY2(refused.isEmpty(), qPrintable(refused));
             QTRY_VERIFY_WITH_TIMEOUT(findByAccessibleName(page, QStringLiteral("Token saved in the system keychain.")), kWaitMs);
             QCOMPARE(keychainToken(), token);
             QCOMPARE(settings.signInMode(), QStringLiteral("token"));
@@ -655,8 +673,8 @@ private Q_SLOTS:
         QQuickWindow *window = Hallway::Ui::loadMainWindow(engine, settings);
         QVERIFY(window);
         QVERIFY(QTest::qWaitForWindowExposed(window));
-        QTRY_VERIFY2_WITH_TIMEOUT(findByAccessibleName(window->contentItem(), QStringLiteral("Signed in as Lin Token-File (lin)")),
-                                  qPrintable(m_stack.logs().right(2000)), kWaitMs);
+        const QString refused = waitUntilSignedIn(window->contentItem(), QStringLiteral("Signed in as Lin Token-File (lin)"));
+        QVERIFY2(refused.isEmpty(), qPrintable(refused));
         QVERIFY(findByAccessibleName(window->contentItem(), QStringLiteral("Token from the command line; not saved.")));
         QCOMPARE(keychainToken(), QString());
         window->close();
@@ -686,8 +704,8 @@ private Q_SLOTS:
         QVERIFY(urlField && urlField->setProperty("text", m_stack.url().toString()));
         QVERIFY(tokenField->setProperty("text", token));
         click(window, findByAccessibleName(page, QStringLiteral("Sign in")));
-        QTRY_VERIFY2_WITH_TIMEOUT(findByAccessibleName(page, QStringLiteral("Signed in as Nell Nokeychain (nell)")),
-                                  qPrintable(m_stack.logs().right(2000)), kWaitMs);
+        const QString refused = waitUntilSignedIn(page, QStringLiteral("Signed in as Nell Nokeychain (nell)"));
+        QVERIFY2(refused.isEmpty(), qPrintable(refused));
         QTRY_VERIFY_WITH_TIMEOUT(findByAccessibleName(page, QStringLiteral(
             "Token not saved: No keychain service (Secret Service or KWallet) is available. "
             "It is used for this session only.")), kWaitMs);
