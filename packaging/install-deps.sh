@@ -8,11 +8,12 @@ APT_PACKAGES=(
   build-essential cmake ninja-build pkg-config
   qt6-base-dev qt6-base-dev-tools qt6-declarative-dev qt6-declarative-dev-tools
   qt6-websockets-dev qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools qt6-svg-dev
-  qt6-qpa-plugins qt6-image-formats-plugins libgl-dev
+  qt6-qpa-plugins qt6-image-formats-plugins libgl-dev qtkeychain-qt6-dev
   qml6-module-qtqml qml6-module-qtqml-models qml6-module-qtqml-workerscript
   qml6-module-qtquick qml6-module-qtquick-controls qml6-module-qtquick-layouts
   qml6-module-qtquick-templates qml6-module-qtquick-window qml6-module-qttest
   redis-server xvfb xauth fonts-dejavu-core
+  dbus-daemon gnome-keyring
   desktop-file-utils appstream openssl
   clang libclang-rt-14-dev
 )

@@ -58,7 +58,9 @@ void Session::init()
     connect(m_client, &PresenceClient::connected, this, [this](const QString &connectionId) {
         for (Room *room : m_rooms->rooms())
             room->setSelfConnectionId(connectionId);
+        fetchSelf();
     });
+    connect(m_client, &PresenceClient::urlChanged, this, [this] { setSelf({}, {}); });
     connect(m_client, &PresenceClient::presenceSnapshot, this, &Session::onSnapshot);
     connect(m_client, &PresenceClient::presenceEvent, this, [this](const PresenceEvent &event) {
         if (RoomFeed *feed = m_feeds.value(event.room))
@@ -96,6 +98,40 @@ void Session::init()
                     r->addMessage(message);
             });
     connect(m_client, &PresenceClient::statusChanged, this, &Session::onStatusChanged);
+}
+
+void Session::setAccessToken(const QString &token)
+{
+    ConnectionOptions options = m_client->options();
+    if (options.bearerToken == token)
+        return;
+    options.bearerToken = token;
+    m_client->setOptions(options);
+    setSelf({}, {});
+}
+
+void Session::fetchSelf()
+{
+    // Our own metadata: {userId, username[, avatar]} as the server's authenticate() pinned it.
+    m_client->connectionMetadata()->then(this, [this](const QJsonValue &metadata) {
+        const QJsonObject meta = metadata.toObject();
+        const QString userId = meta.value(QStringLiteral("userId")).toString();
+        QString name = meta.value(QStringLiteral("username")).toString();
+        if (name.isEmpty())
+            name = meta.value(QStringLiteral("name")).toString();
+        setSelf(userId, name.isEmpty() ? userId : name);
+    }, [](const RtError &error) {
+        qCInfo(lcPresence) << "could not read our own connection metadata:" << error.code;
+    });
+}
+
+void Session::setSelf(const QString &userId, const QString &name)
+{
+    if (userId == m_selfUserId && name == m_selfName)
+        return;
+    m_selfUserId = userId;
+    m_selfName = name;
+    Q_EMIT selfChanged();
 }
 
 void Session::onSnapshot(const PresenceSnapshot &snapshot)

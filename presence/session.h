@@ -5,7 +5,9 @@
 // routes what the client emits (snapshots, events, resolved metadata, chat history and live
 // messages, connection ids) to the right Room, wires each Room's typing publisher to
 // publishPresenceState and its sends to chat:send, and declares our composed presence state
-// ({"status": online|away|busy|typing}) to each room after every snapshot and resync. The app
+// ({"status": online|away|busy|typing}) to each room after every snapshot and resync. After
+// each connect it asks the server who we are (our own connection metadata, which the server
+// pins at sign-in) for "Signed in as …". The app
 // (or hallway-cli) creates one Session; it holds no socket code itself.
 #include "activitymonitor.h"
 #include "modeloptions.h"
@@ -33,6 +35,10 @@ class Session : public QObject
     Q_PROPERTY(Hallway::RoomListModel *rooms READ rooms CONSTANT)
     Q_PROPERTY(Hallway::StatusController *status READ status CONSTANT)
     Q_PROPERTY(Hallway::ActivityMonitor *activity READ activity CONSTANT)
+    // Who the server says we are: userId and display name from our connection metadata.
+    // Empty until the first connect's answer; kept while reconnecting.
+    Q_PROPERTY(QString selfUserId READ selfUserId NOTIFY selfChanged)
+    Q_PROPERTY(QString selfName READ selfName NOTIFY selfChanged)
 
 public:
     explicit Session(QObject *parent = nullptr);
@@ -46,6 +52,12 @@ public:
     ActivityMonitor *activity() const { return m_activity; }
     ModelOptions options() const { return m_options; }
     void setOptions(const ModelOptions &options); // for rooms joined afterwards
+    QString selfUserId() const { return m_selfUserId; }
+    QString selfName() const { return m_selfName; }
+
+    // The bearer token for the next connect (empty: none). Write-only on purpose: QML can
+    // hand a token to the client but never read one back. Forgets who we were signed in as.
+    Q_INVOKABLE void setAccessToken(const QString &token);
 
     // Creates the Room (or returns the existing one), joins and subscribes to presence,
     // subscribes chat:<name> with historyLimit and declares our status there.
@@ -59,12 +71,15 @@ public:
 Q_SIGNALS:
     void roomAdded(Hallway::Room *room);
     void roomRemoved(const QString &name);
+    void selfChanged();
 
 private:
     void init();
     Room *roomForChannel(const QString &channel) const;
     void onSnapshot(const PresenceSnapshot &snapshot);
     void onStatusChanged();
+    void fetchSelf();
+    void setSelf(const QString &userId, const QString &name);
 
     PresenceClient *m_client;
     ModelOptions m_options;
@@ -72,6 +87,8 @@ private:
     ActivityMonitor *m_activity;
     StatusController *m_status;
     QHash<QString, RoomFeed *> m_feeds; // per room, children of their Room
+    QString m_selfUserId;
+    QString m_selfName;
 };
 
 } // namespace Hallway

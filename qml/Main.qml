@@ -4,8 +4,9 @@ import QtQuick.Layouts
 import Hallway
 import Hallway.Presence
 
-// The application window: wires the Session (client + models) and AppSettings to the pages.
-// Pages and components only bind; the few imperative steps (connect, join, leave) live here.
+// The application window: wires the Session (client + models), AppSettings and the keychain
+// (CredentialStore) to the pages. Pages and components only bind; the few imperative steps
+// (sign in, join, leave, change account) live here.
 HallwayWindow {
     id: window
 
@@ -18,6 +19,36 @@ HallwayWindow {
 
     Session { id: session }
 
+    // Sign-in tokens live in the OS keychain only. A typed token is saved once the server has
+    // accepted it; one from --token-file/--token-env is used for this run and not saved.
+    CredentialStore {
+        id: credentials
+        onLoaded: (serverUrl, token) => {
+            if (serverUrl !== AppSettings.serverUrl || !window.loadingToken)
+                return;
+            window.loadingToken = false;
+            if (token === "") {
+                window.connectNotice = qsTr("No token is saved for %1. Paste your token to sign in.").arg(serverUrl);
+                window.showConnectPage = true;
+                return;
+            }
+            window.tokenOrigin = "keychain";
+            session.setAccessToken(token);
+            window.startConnection();
+        }
+        onSaved: window.tokenOrigin = "saved"
+        onFailed: (operation, serverUrl, message, noService) => {
+            if (operation === CredentialStore.Load && window.loadingToken) {
+                window.loadingToken = false;
+                window.connectNotice = message + " " + qsTr("Paste your token to sign in; it will be used for this session only.");
+                window.showConnectPage = true;
+            } else if (operation === CredentialStore.Save) {
+                window.tokenOrigin = "unsaved";
+                window.keychainProblem = message;
+            }
+        }
+    }
+
     readonly property var client: session.client
     property var currentRoom: null
     property bool showConnectPage: !AppSettings.autoConnect
@@ -25,6 +56,24 @@ HallwayWindow {
     property bool startupRoomsJoined: false
     property string validationError: AppSettings.startupError
     property var roomSuggestions: []
+    property bool loadingToken: false       // waiting for the keychain at start
+    property string connectNotice: ""       // on the connect page: no saved token, keychain trouble
+    // Where this session's token came from: "typed" (saved once accepted), "saved",
+    // "unsaved" (no keychain: this session only), "keychain", "commandLine"; "" in dev mode.
+    property string tokenOrigin: ""
+    property string keychainProblem: ""
+    // A typed token waits here until the server accepts it, then goes to the keychain.
+    QtObject { id: pendingSave; property string token: "" }
+    readonly property string accountNote: {
+        switch (tokenOrigin) {
+        case "saved": return qsTr("Token saved in the system keychain.");
+        case "keychain": return qsTr("Token from the system keychain.");
+        case "commandLine": return qsTr("Token from the command line; not saved.");
+        case "unsaved": return qsTr("Token not saved: %1 It is used for this session only.").arg(keychainProblem);
+        case "typed": return "";
+        default: return AppSettings.signInMode === "dev" ? qsTr("Development sign-in.") : "";
+        }
+    }
 
     function startConnection() {
         client.url = AppSettings.connectUrl();
@@ -68,13 +117,36 @@ HallwayWindow {
         value: AppSettings.manualStatus
     }
 
+    function startTokenSignIn(token, origin) {
+        window.tokenOrigin = origin;
+        session.setAccessToken(token);
+        window.startConnection();
+    }
+    function changeAccount() {
+        window.client.close();
+        AppSettings.forgetConnection();
+        if (AppSettings.signInMode === "token")
+            credentials.remove(AppSettings.serverUrl); // signing out forgets the saved token
+        session.setAccessToken("");
+        pendingSave.token = "";
+        window.tokenOrigin = "";
+        window.connectNotice = "";
+        window.showConnectPage = true;
+    }
+
     Connections {
         target: window.client
         function onStatusChanged() {
             if (window.client.status === PresenceClient.Online) {
                 window.connectAttempt = false;
                 window.showConnectPage = false;
+                window.connectNotice = "";
+                connectPage.clearToken();
                 AppSettings.markConnected();
+                if (pendingSave.token !== "") {
+                    credentials.save(AppSettings.serverUrl, pendingSave.token);
+                    pendingSave.token = "";
+                }
             }
         }
     }
@@ -91,7 +163,18 @@ HallwayWindow {
         }
     }
 
-    Component.onCompleted: if (AppSettings.autoConnect) startConnection()
+    Component.onCompleted: {
+        if (!AppSettings.autoConnect)
+            return;
+        if (AppSettings.signInMode !== "token") {
+            startConnection();
+        } else if (AppSettings.hasStartupToken) {
+            startTokenSignIn(AppSettings.takeStartupToken(), "commandLine");
+        } else {
+            loadingToken = true;
+            credentials.load(AppSettings.serverUrl);
+        }
+    }
 
     Shortcut {
         sequence: "Ctrl+W"
@@ -109,6 +192,8 @@ HallwayWindow {
             serverUrl: AppSettings.serverUrl
             displayName: AppSettings.displayName
             userId: AppSettings.userId
+            signInMode: AppSettings.signInMode
+            noticeText: window.connectNotice
             connecting: window.connectAttempt && window.client.status !== PresenceClient.Offline
             errorText: window.validationError !== "" ? window.validationError
                      : window.client.errorCode === "EAUTH"
@@ -125,15 +210,31 @@ HallwayWindow {
                 if (window.validationError !== "")
                     return;
                 AppSettings.serverUrl = serverUrl;
+                AppSettings.signInMode = "dev";
                 AppSettings.displayName = displayName;
                 AppSettings.userId = userId;
                 window.client.close();
+                session.setAccessToken("");
+                pendingSave.token = "";
+                window.tokenOrigin = "";
                 window.connectAttempt = true;
                 window.startConnection();
+            }
+            onTokenSignInRequested: (serverUrl, token) => {
+                window.validationError = AppSettings.validateToken(serverUrl, token);
+                if (window.validationError !== "")
+                    return;
+                AppSettings.serverUrl = serverUrl;
+                AppSettings.signInMode = "token";
+                window.client.close();
+                pendingSave.token = token.trim();
+                window.connectAttempt = true;
+                window.startTokenSignIn(token.trim(), "typed");
             }
             onCancelRequested: {
                 window.client.close();
                 window.connectAttempt = false;
+                pendingSave.token = "";
             }
         }
 
@@ -142,7 +243,9 @@ HallwayWindow {
             objectName: "chatPage"
             rooms: session.rooms
             room: window.currentRoom
-            connectionStatus: window.client.status
+            // Reading the token from the keychain is part of connecting.
+            connectionStatus: window.loadingToken && window.client.status === PresenceClient.Offline
+                              ? PresenceClient.Connecting : window.client.status
             nextRetryIn: window.client.nextRetryIn
             errorCode: window.client.errorCode
             errorString: window.client.errorString
@@ -151,6 +254,9 @@ HallwayWindow {
             showJoinLeave: AppSettings.showJoinLeave
             showPeople: AppSettings.showPeople
             roomSuggestions: window.roomSuggestions
+            selfName: session.selfName
+            selfUserId: session.selfUserId
+            accountNote: window.accountNote
             onRoomSelected: (name) => window.selectRoom(name)
             onJoinRequested: (name) => window.joinRoom(name)
             onLeaveRequested: (name) => window.leaveRoom(name)
@@ -159,11 +265,7 @@ HallwayWindow {
             onShowPeopleToggled: (show) => AppSettings.showPeople = show
             onRetryNowRequested: window.client.retryNow()
             onReconnectRequested: window.startConnection()
-            onChangeAccountRequested: {
-                window.client.close();
-                AppSettings.forgetConnection();
-                window.showConnectPage = true;
-            }
+            onChangeAccountRequested: window.changeAccount()
             onSuggestionsRequested: session.listRooms().then(
                 result => window.roomSuggestions = result.rooms || [],
                 error => window.roomSuggestions = [])

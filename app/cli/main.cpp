@@ -3,6 +3,7 @@
 #include "clisession.h"
 #include "presenceclient.h"
 #include "session.h"
+#include "tokensource.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
@@ -68,7 +69,10 @@ int main(int argc, char *argv[])
         QStringLiteral("Largest incoming frame (MiB, default 64); a bigger one drops the link."), QStringLiteral("MIB"));
     const QCommandLineOption itemOpt(QStringLiteral("max-item-kib"),
         QStringLiteral("Largest peer state or metadata (KiB, default 64); a bigger one is ignored."), QStringLiteral("KIB"));
-    parser.addOptions({urlOpt, userOpt, nameOpt, joinOpt, pingOpt, backoffOpt, caOpt, tokenOpt, frameOpt, itemOpt});
+    const QCommandLineOption tokenFileOpt(QStringLiteral("token-file"),
+        QStringLiteral("Read a bearer token from the first line of FILE (never printed; keep it chmod 600)."),
+        QStringLiteral("FILE"));
+    parser.addOptions({urlOpt, userOpt, nameOpt, joinOpt, pingOpt, backoffOpt, caOpt, tokenOpt, tokenFileOpt, frameOpt, itemOpt});
     parser.process(app);
 
     if (!parser.isSet(urlOpt)) {
@@ -118,8 +122,22 @@ int main(int argc, char *argv[])
         }
         options.caFile = parser.value(caOpt);
     }
-    if (parser.isSet(tokenOpt))
-        options.bearerToken = qEnvironmentVariable(parser.value(tokenOpt).toUtf8().constData());
+    if (parser.isSet(tokenOpt) && parser.isSet(tokenFileOpt)) {
+        fail(QStringLiteral("EUSAGE"), QStringLiteral("use either --token-env or --token-file, not both"));
+        return 2;
+    }
+    if (parser.isSet(tokenOpt) || parser.isSet(tokenFileOpt)) {
+        const Hallway::TokenSource source = parser.isSet(tokenOpt)
+            ? Hallway::TokenSource::fromEnvironment(parser.value(tokenOpt))
+            : Hallway::TokenSource::fromFile(parser.value(tokenFileOpt));
+        if (!source.ok()) {
+            fail(QStringLiteral("EUSAGE"), source.error);
+            return 2;
+        }
+        if (!source.warning.isEmpty())
+            std::fprintf(stderr, "hallway-cli: warning: %s\n", qPrintable(source.warning));
+        options.bearerToken = source.token;
+    }
 
     Hallway::Session session;
     session.client()->setOptions(options);

@@ -2,6 +2,7 @@
 // loads the QML UI (qrc:/Hallway/Main.qml) and, with --screenshot, saves one frame and quits.
 #include "appsettings.h"
 #include "appsetup.h"
+#include "tokensource.h"
 #include "uilogging.h"
 
 #include <QCommandLineParser>
@@ -61,9 +62,18 @@ int main(int argc, char *argv[])
             .arg(Hallway::AppSettings::defaultServerUrl()),
         QStringLiteral("url"));
     const QCommandLineOption userOption(QStringLiteral("user"),
-        QCoreApplication::translate("main", "User ID to connect as."), QStringLiteral("id"));
+        QCoreApplication::translate("main", "Development sign-in: user ID to connect as."), QStringLiteral("id"));
     const QCommandLineOption nameOption(QStringLiteral("name"),
-        QCoreApplication::translate("main", "Display name."), QStringLiteral("name"));
+        QCoreApplication::translate("main", "Development sign-in: display name."), QStringLiteral("name"));
+    // No option takes the token itself: the process list would show it to every user.
+    const QCommandLineOption tokenFileOption(QStringLiteral("token-file"),
+        QCoreApplication::translate("main", "Sign in with the token in FILE (first line; keep it chmod 600). "
+                                            "Used for this run, not saved in the keychain."),
+        QStringLiteral("file"));
+    const QCommandLineOption tokenEnvOption(QStringLiteral("token-env"),
+        QCoreApplication::translate("main", "Sign in with the token in environment variable VAR. "
+                                            "Used for this run, not saved in the keychain."),
+        QStringLiteral("var"));
     const QCommandLineOption joinOption(QStringLiteral("join"),
         QCoreApplication::translate("main", "Join ROOM once connected (repeatable)."), QStringLiteral("room"));
     const QCommandLineOption shotOption(QStringLiteral("screenshot"),
@@ -72,7 +82,8 @@ int main(int argc, char *argv[])
     const QCommandLineOption delayOption(QStringLiteral("screenshot-delay"),
         QCoreApplication::translate("main", "Wait MS milliseconds before the screenshot (default 1500)."),
         QStringLiteral("ms"), QStringLiteral("1500"));
-    parser.addOptions({urlOption, userOption, nameOption, joinOption, shotOption, delayOption});
+    parser.addOptions({urlOption, userOption, nameOption, tokenFileOption, tokenEnvOption, joinOption,
+                       shotOption, delayOption});
     parser.process(app);
 
     Hallway::Ui::applyDefaultStyle();
@@ -85,6 +96,20 @@ int main(int argc, char *argv[])
         overrides.userId = parser.value(userOption);
     if (parser.isSet(nameOption))
         overrides.displayName = parser.value(nameOption);
+    if (parser.isSet(tokenFileOption) && parser.isSet(tokenEnvOption)) {
+        overrides.tokenError = QCoreApplication::translate("main", "Use either --token-file or --token-env, not both.");
+    } else if (parser.isSet(tokenFileOption) || parser.isSet(tokenEnvOption)) {
+        const Hallway::TokenSource source = parser.isSet(tokenFileOption)
+            ? Hallway::TokenSource::fromFile(parser.value(tokenFileOption))
+            : Hallway::TokenSource::fromEnvironment(parser.value(tokenEnvOption));
+        if (!source.warning.isEmpty())
+            qCWarning(lcUi).noquote() << source.warning;
+        if (source.ok())
+            overrides.token = source.token;
+        else
+            overrides.tokenError = QCoreApplication::translate("main", "Could not read the sign-in token: %1.")
+                                       .arg(source.error);
+    }
     overrides.joins = parser.values(joinOption);
     settings.applyOverrides(overrides);
 

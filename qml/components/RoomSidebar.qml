@@ -5,7 +5,8 @@ import Hallway
 
 // The left sidebar: joined rooms (RoomListModel or a stand-in with name, memberCount,
 // onlineCount, typingText) with occupancy and typing hints, and the join field with
-// suggestions from the server's room list.
+// suggestions from the server's room list; at the bottom, who we are signed in as (as the
+// server told us) with "Change account…".
 Pane {
     id: sidebar
 
@@ -13,12 +14,15 @@ Pane {
     required property string currentRoom
     property var suggestions: []          // [{name, connections, users}] from session.listRooms()
     property string selfName: ""
+    property string selfUserId: ""        // empty until the server told us who we are
     property string selfStatus: ""
+    property string accountNote: ""       // how we signed in / where the token is kept
 
     signal roomSelected(string name)
     signal joinRequested(string name)
     signal leaveRequested(string name)
     signal suggestionsRequested()
+    signal changeAccountRequested()
 
     readonly property alias joinField: joinField
     readonly property var filteredSuggestions: suggestions.filter(
@@ -244,6 +248,47 @@ Pane {
                         Keys.onReturnPressed: clicked()
                     }
                 }
+            }
+        }
+
+        Rectangle { Layout.fillWidth: true; height: 1; color: Theme.separator }
+
+        ColumnLayout {
+            objectName: "accountFooter"
+            Layout.fillWidth: true
+            Layout.margins: Theme.spacing + 4
+            spacing: 2
+            Label {
+                objectName: "signedInAs"
+                visible: sidebar.selfUserId !== ""
+                text: qsTr("Signed in as %1 (%2)").arg(sidebar.selfName).arg(sidebar.selfUserId)
+                textFormat: Text.PlainText
+                elide: Text.ElideRight
+                font.pointSize: Qt.application.font.pointSize * 0.9
+                Layout.fillWidth: true
+                Accessible.role: Accessible.StaticText
+                Accessible.name: text
+            }
+            Label {
+                objectName: "accountNote"
+                visible: sidebar.accountNote !== ""
+                text: sidebar.accountNote
+                textFormat: Text.PlainText
+                wrapMode: Text.Wrap
+                color: Theme.mutedText
+                font.pointSize: Qt.application.font.pointSize * 0.8
+                Layout.fillWidth: true
+                Accessible.role: Accessible.StaticText
+                Accessible.name: text
+            }
+            Button {
+                objectName: "sidebarChangeAccount"
+                text: qsTr("Change account…")
+                flat: true
+                font.pointSize: Qt.application.font.pointSize * 0.85
+                leftPadding: 0
+                Accessible.name: qsTr("Change account")
+                onClicked: sidebar.changeAccountRequested()
             }
         }
     }

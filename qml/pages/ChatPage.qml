@@ -20,6 +20,9 @@ Page {
     property bool showJoinLeave: true
     property bool showPeople: true
     property var roomSuggestions: []
+    property string selfName: ""           // who the server says we are ("" until it answered)
+    property string selfUserId: ""
+    property string accountNote: ""        // how we signed in / where the token is kept
 
     signal roomSelected(string name)
     signal joinRequested(string name)
@@ -65,6 +68,10 @@ Page {
             onJoinRequested: (name) => page.joinRequested(name)
             onLeaveRequested: (name) => page.leaveRequested(name)
             onSuggestionsRequested: page.suggestionsRequested()
+            selfName: page.selfName
+            selfUserId: page.selfUserId
+            accountNote: page.accountNote
+            onChangeAccountRequested: page.changeAccountRequested()
         }
 
         RoomView {

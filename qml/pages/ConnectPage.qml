@@ -3,26 +3,45 @@ import QtQuick.Controls
 import QtQuick.Layouts
 import Hallway
 
-// First run (and "Change account"): server URL, display name, user ID. Shows what the
-// connection attempt is doing and why it failed (bad URL, refused account, unreachable),
-// never a silent hang.
+// First run (and "Change account"): the server URL and how to sign in: with a token (pasted,
+// hidden as it is typed; the window keeps it in the keychain) or, for a local development
+// server, with a user ID and display name. Shows what the connection attempt is doing and why
+// it failed (bad URL, refused account, unreachable), never a silent hang.
 Page {
     id: page
 
     property string serverUrl: ""
     property string displayName: ""
     property string userId: ""
+    property string signInMode: "token" // initial choice: "token" or "dev"
     property string errorText: ""     // validation or auth refusal
+    property string noticeText: ""    // e.g. no token saved for this server, keychain unavailable
     property bool connecting: false
     property string progressText: ""  // "Connecting…", "Can't reach … retrying in 3 s"
 
+    readonly property string mode: tokenChoice.checked ? "token" : "dev"
+
     signal connectRequested(string serverUrl, string displayName, string userId)
+    signal tokenSignInRequested(string serverUrl, string token)
     signal cancelRequested()
 
     background: Rectangle { color: Theme.sidebar }
 
     function submit() {
-        page.connectRequested(urlField.text, nameField.text, userField.text);
+        if (page.mode === "token")
+            page.tokenSignInRequested(urlField.text, tokenField.text);
+        else
+            page.connectRequested(urlField.text, nameField.text, userField.text);
+    }
+    // Once signed in the field has done its job: the token should not linger in it.
+    function clearToken() { tokenField.clear(); }
+    function focusFirstField() {
+        if (urlField.text === "")
+            urlField.forceActiveFocus();
+        else if (page.mode === "token")
+            tokenField.forceActiveFocus();
+        else
+            (userField.text === "" ? userField : nameField).forceActiveFocus();
     }
 
     Flickable {
@@ -87,9 +106,60 @@ Page {
                         onAccepted: page.submit()
                     }
 
-                    Label { text: qsTr("Display name"); font.weight: Font.Medium; Layout.topMargin: 4 }
+                    Label { text: qsTr("Sign in with"); font.weight: Font.Medium; Layout.topMargin: 4 }
+                    RowLayout {
+                        spacing: Theme.largeSpacing
+                        Layout.fillWidth: true
+                        RadioButton {
+                            id: tokenChoice
+                            objectName: "tokenChoice"
+                            text: qsTr("Token")
+                            checked: page.signInMode !== "dev"
+                            enabled: !page.connecting
+                            Accessible.name: qsTr("Sign in with a token")
+                            onToggled: if (checked) tokenField.forceActiveFocus()
+                        }
+                        RadioButton {
+                            id: devChoice
+                            objectName: "devChoice"
+                            text: qsTr("Development account")
+                            checked: page.signInMode === "dev"
+                            enabled: !page.connecting
+                            Accessible.name: qsTr("Development sign-in")
+                            onToggled: if (checked) (userField.text === "" ? userField : nameField).forceActiveFocus()
+                        }
+                    }
+
+                    // Token sign-in.
+                    TextField {
+                        id: tokenField
+                        objectName: "tokenField"
+                        visible: page.mode === "token"
+                        Layout.fillWidth: true
+                        echoMode: TextInput.Password
+                        placeholderText: qsTr("Paste the token you were given")
+                        inputMethodHints: Qt.ImhSensitiveData | Qt.ImhNoPredictiveText | Qt.ImhNoAutoUppercase
+                        Accessible.name: qsTr("Sign-in token")
+                        enabled: !page.connecting
+                        onAccepted: page.submit()
+                    }
+                    Label {
+                        visible: page.mode === "token"
+                        text: qsTr("Hallway keeps it in your system keychain, never in its settings or logs.")
+                        color: Theme.faintText
+                        font.pointSize: Qt.application.font.pointSize * 0.85
+                        wrapMode: Text.Wrap
+                        Layout.fillWidth: true
+                    }
+
+                    // Development sign-in (a local server started with development sign-in on).
+                    Label {
+                        visible: page.mode === "dev"
+                        text: qsTr("Display name"); font.weight: Font.Medium; Layout.topMargin: 4
+                    }
                     TextField {
                         id: nameField
+                        visible: page.mode === "dev"
                         objectName: "displayNameField"
                         Layout.fillWidth: true
                         text: page.displayName
@@ -99,9 +169,13 @@ Page {
                         onAccepted: page.submit()
                     }
 
-                    Label { text: qsTr("User ID"); font.weight: Font.Medium; Layout.topMargin: 4 }
+                    Label {
+                        visible: page.mode === "dev"
+                        text: qsTr("User ID"); font.weight: Font.Medium; Layout.topMargin: 4
+                    }
                     TextField {
                         id: userField
+                        visible: page.mode === "dev"
                         objectName: "userIdField"
                         Layout.fillWidth: true
                         text: page.userId
@@ -112,11 +186,30 @@ Page {
                         onAccepted: page.submit()
                     }
                     Label {
-                        text: qsTr("Your devices share one user ID, so people see you once.")
+                        visible: page.mode === "dev"
+                        text: qsTr("Only for a development server: anyone can claim any user ID. "
+                                   + "Your devices share one user ID, so people see you once.")
                         color: Theme.faintText
                         font.pointSize: Qt.application.font.pointSize * 0.85
                         wrapMode: Text.Wrap
                         Layout.fillWidth: true
+                    }
+
+                    // Notice: no saved token for this server, the keychain cannot be used.
+                    Pane {
+                        objectName: "connectNotice"
+                        visible: page.noticeText !== "" && page.errorText === ""
+                        Layout.fillWidth: true
+                        Layout.topMargin: 4
+                        padding: 10
+                        background: Rectangle { color: Theme.infoBg; radius: Theme.radius }
+                        Accessible.role: Accessible.StaticText
+                        Accessible.name: page.noticeText
+                        contentItem: Label {
+                            text: page.noticeText
+                            textFormat: Text.PlainText
+                            wrapMode: Text.Wrap
+                        }
                     }
 
                     // Error: validation, refused account, unreachable server.
@@ -172,10 +265,11 @@ Page {
                         }
                         Button {
                             objectName: "connectButton"
-                            text: page.connecting ? qsTr("Connecting…") : qsTr("Connect")
+                            text: page.connecting ? qsTr("Connecting…")
+                                : page.mode === "token" ? qsTr("Sign in") : qsTr("Connect")
                             enabled: !page.connecting
                             highlighted: true
-                            Accessible.name: qsTr("Connect")
+                            Accessible.name: page.mode === "token" ? qsTr("Sign in") : qsTr("Connect")
                             onClicked: page.submit()
                         }
                     }
@@ -184,5 +278,5 @@ Page {
         }
     }
 
-    Component.onCompleted: (userField.text === "" ? userField : urlField).forceActiveFocus()
+    Component.onCompleted: focusFirstField()
 }

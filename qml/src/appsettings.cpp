@@ -7,6 +7,7 @@
 #include <QRegularExpression>
 #include <QSettings>
 #include <QUrlQuery>
+#include <utility>
 
 namespace Hallway {
 
@@ -15,6 +16,7 @@ QPointer<AppSettings> s_instance;
 
 namespace Key {
 const auto ServerUrl = QStringLiteral("connection/serverUrl");
+const auto SignInMode = QStringLiteral("connection/signInMode");
 const auto UserId = QStringLiteral("connection/userId");
 const auto DisplayName = QStringLiteral("connection/displayName");
 const auto Connected = QStringLiteral("connection/connectedBefore");
@@ -36,6 +38,11 @@ AppSettings::AppSettings(QObject *parent)
     m_serverUrl = m_settings->value(Key::ServerUrl, defaultServerUrl()).toString();
     m_userId = m_settings->value(Key::UserId).toString();
     m_displayName = m_settings->value(Key::DisplayName).toString();
+    // Settings from before token sign-in hold a development account: keep using it.
+    m_signInMode = m_settings->value(Key::SignInMode, m_userId.isEmpty() ? QStringLiteral("token")
+                                                                         : QStringLiteral("dev")).toString();
+    if (m_signInMode != QLatin1String("dev"))
+        m_signInMode = QStringLiteral("token");
     m_manualStatus = m_settings->value(Key::ManualStatus, QStringLiteral("automatic")).toString();
     if (!kManualStatuses.contains(m_manualStatus))
         m_manualStatus = QStringLiteral("automatic");
@@ -43,8 +50,9 @@ AppSettings::AppSettings(QObject *parent)
     m_lastRoom = m_settings->value(Key::LastRoom).toString();
     m_showJoinLeave = m_settings->value(Key::ShowJoinLeave, true).toBool();
     m_showPeople = m_settings->value(Key::ShowPeople, true).toBool();
-    m_autoConnect = m_settings->value(Key::Connected, false).toBool() && !m_userId.isEmpty()
-        && validate(m_serverUrl, m_userId, m_displayName).isEmpty();
+    const bool usable = tokenMode() ? validateServerUrl(m_serverUrl).isEmpty()
+                                    : validate(m_serverUrl, m_userId, m_displayName).isEmpty();
+    m_autoConnect = m_settings->value(Key::Connected, false).toBool() && usable;
 }
 
 AppSettings::~AppSettings() = default;
@@ -78,12 +86,32 @@ void AppSettings::applyOverrides(const Overrides &o)
         Q_EMIT displayNameChanged();
     }
     m_joins = o.joins;
-    if (o.url || o.userId) {
-        m_startupError = validate(m_serverUrl, m_userId, m_displayName);
+    const bool tokenGiven = o.token.has_value() || !o.tokenError.isEmpty();
+    if (tokenGiven && o.userId) {
+        m_startupError = tr("Use either a user ID (development sign-in) or a token, not both.");
+        m_autoConnect = false;
+    } else if (tokenGiven) {
+        m_signInMode = QStringLiteral("token");
+        Q_EMIT signInModeChanged();
+        m_startupError = !o.tokenError.isEmpty() ? o.tokenError : validateToken(m_serverUrl, *o.token);
+        m_autoConnect = m_startupError.isEmpty();
+        if (m_autoConnect) {
+            m_startupToken = *o.token;
+            Q_EMIT hasStartupTokenChanged();
+        }
+    } else if (o.url || o.userId) {
+        if (o.userId) {
+            m_signInMode = QStringLiteral("dev");
+            Q_EMIT signInModeChanged();
+        }
+        m_startupError = tokenMode() ? validateServerUrl(m_serverUrl)
+                                     : validate(m_serverUrl, m_userId, m_displayName);
+        // --url alone in token mode connects only if the keychain has a token for it.
         m_autoConnect = m_startupError.isEmpty();
     }
-    qCDebug(lcUi) << "settings after command line:" << m_serverUrl << m_userId << m_joins
-                  << "autoConnect" << m_autoConnect;
+    // Never the token itself, only whether there is one.
+    qCDebug(lcUi) << "settings after command line:" << m_serverUrl << m_signInMode << m_userId << m_joins
+                  << "startup token" << hasStartupToken() << "autoConnect" << m_autoConnect;
 }
 
 void AppSettings::write(const QString &key, const QVariant &value)
@@ -99,6 +127,23 @@ void AppSettings::setServerUrl(const QString &url)
     m_serverUrl = trimmed;
     write(Key::ServerUrl, m_serverUrl);
     Q_EMIT serverUrlChanged();
+}
+
+void AppSettings::setSignInMode(const QString &mode)
+{
+    if (mode == m_signInMode || (mode != QLatin1String("dev") && mode != QLatin1String("token")))
+        return;
+    m_signInMode = mode;
+    write(Key::SignInMode, m_signInMode);
+    Q_EMIT signInModeChanged();
+}
+
+QString AppSettings::takeStartupToken()
+{
+    const QString token = std::exchange(m_startupToken, QString());
+    if (!token.isEmpty())
+        Q_EMIT hasStartupTokenChanged();
+    return token;
 }
 
 void AppSettings::setUserId(const QString &id)
@@ -173,8 +218,7 @@ QString AppSettings::defaultServerUrl()
     return QStringLiteral("ws://127.0.0.1:8765/");
 }
 
-QString AppSettings::validate(const QString &serverUrl, const QString &userId,
-                              const QString &displayName) const
+QString AppSettings::validateServerUrl(const QString &serverUrl) const
 {
     const QUrl url(serverUrl.trimmed(), QUrl::StrictMode);
     if (serverUrl.trimmed().isEmpty())
@@ -183,6 +227,40 @@ QString AppSettings::validate(const QString &serverUrl, const QString &userId,
         return tr("“%1” is not a valid server address.").arg(serverUrl.trimmed());
     if (url.scheme() != QLatin1String("ws") && url.scheme() != QLatin1String("wss"))
         return tr("The server address must start with ws:// or wss://.");
+    // The address is remembered in the settings file, where a secret must never land.
+    const auto items = QUrlQuery(url).queryItems();
+    for (const auto &item : items) {
+        const QString key = item.first.toLower();
+        if (key.endsWith(QLatin1String("token")) || key == QLatin1String("auth")
+            || key == QLatin1String("password") || key == QLatin1String("secret"))
+            return tr("Leave the token out of the server address: choose token sign-in and paste it there.");
+    }
+    if (!url.userInfo().isEmpty())
+        return tr("Leave user names and passwords out of the server address.");
+    return {};
+}
+
+QString AppSettings::validateToken(const QString &serverUrl, const QString &token) const
+{
+    if (const QString problem = validateServerUrl(serverUrl); !problem.isEmpty())
+        return problem;
+    const QString trimmed = token.trimmed();
+    if (trimmed.isEmpty())
+        return tr("Paste the sign-in token you were given.");
+    if (trimmed.size() > 16 * 1024)
+        return tr("This token is too long to be a sign-in token.");
+    for (const QChar c : trimmed) {
+        if (c.isSpace() || c.category() == QChar::Other_Control)
+            return tr("The token contains spaces or line breaks; paste it again as one piece.");
+    }
+    return {};
+}
+
+QString AppSettings::validate(const QString &serverUrl, const QString &userId,
+                              const QString &displayName) const
+{
+    if (const QString problem = validateServerUrl(serverUrl); !problem.isEmpty())
+        return problem;
     static const QRegularExpression idPattern(QStringLiteral("^[A-Za-z0-9._@-]{1,64}$"));
     if (userId.trimmed().isEmpty())
         return tr("Enter a user ID.");
@@ -195,7 +273,14 @@ QString AppSettings::validate(const QString &serverUrl, const QString &userId,
 
 QUrl AppSettings::connectUrl() const
 {
-    return buildConnectUrl(m_serverUrl, m_userId, m_displayName);
+    if (!tokenMode())
+        return buildConnectUrl(m_serverUrl, m_userId, m_displayName);
+    QUrl url(m_serverUrl.trimmed());
+    QUrlQuery query(url);
+    query.removeAllQueryItems(QStringLiteral("user"));
+    query.removeAllQueryItems(QStringLiteral("name"));
+    url.setQuery(query.isEmpty() ? QString() : query.query(QUrl::FullyEncoded), QUrl::StrictMode);
+    return url;
 }
 
 QUrl AppSettings::buildConnectUrl(const QString &serverUrl, const QString &userId,

@@ -8,13 +8,24 @@
 // section with an away dot; a message they send shows with the same avatar colour as their
 // people-panel row; what we type in the composer and send with Enter reaches them; Tab walks
 // sidebar → room view → composer → people panel; Esc closes the status menu and the room
-// suggestions; Ctrl+W leaves the room (the peer sees us leave).
+// suggestions; Ctrl+W leaves the room (the peer sees us leave). Token sign-in: a token
+// minted for the server's secret, pasted on the connect page, signs in ("Signed in as …", as
+// the server tells it) and goes to the keychain (a private gnome-keyring); the next start
+// signs in from the keychain by itself; "Change account" deletes it; a --token-file token
+// signs in without being saved. The token is never in the settings.
 #include "appsettings.h"
 #include "appsetup.h"
+#include "credentialstore.h"
+#include "keyringsession.h"
 #include "serverstack.h"
 #include "testutil.h"
+#include "tokensource.h"
 
 #include <QAccessible>
+#include <QDateTime>
+#include <QDirIterator>
+#include <QMessageAuthenticationCode>
+#include <QSignalSpy>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -35,6 +46,32 @@ namespace {
 constexpr int kWaitMs = 10000; // every wait is bounded; a healthy run needs well under a second each
 const QString kRoom = QStringLiteral("lobby");
 const QString kPeerName = QStringLiteral("Grace Hopper");
+// HS256 secret the server checks tokens with (32 bytes at least).
+const QByteArray kAuthSecret = QByteArrayLiteral("tst_gui-secret-0123456789abcdef0123456789abcdef");
+
+// A signed sign-in token as an operator's tool would mint it: HS256 JWT with sub, name, exp.
+QString mintToken(const QString &userId, const QString &name, qint64 ttlSeconds = 3600)
+{
+    const auto b64 = [](const QByteArray &data) {
+        return data.toBase64(QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals);
+    };
+    const qint64 now = QDateTime::currentSecsSinceEpoch();
+    const QJsonObject claims{{QStringLiteral("sub"), userId}, {QStringLiteral("name"), name},
+                             {QStringLiteral("iat"), now}, {QStringLiteral("exp"), now + ttlSeconds}};
+    const QByteArray input = b64(R"({"alg":"HS256","typ":"JWT"})") + '.'
+        + b64(QJsonDocument(claims).toJson(QJsonDocument::Compact));
+    return QString::fromLatin1(
+        input + '.' + b64(QMessageAuthenticationCode::hash(input, kAuthSecret, QCryptographicHash::Sha256)));
+}
+
+ServerStack::Options stackOptions()
+{
+    ServerStack::Options o;
+    // Both sign-ins: the dev account for the main window, signed tokens for the token cases.
+    o.env.insert(QStringLiteral("HALLWAY_DEV_AUTH"), QStringLiteral("1"));
+    o.env.insert(QStringLiteral("HALLWAY_AUTH_SECRET"), QString::fromLatin1(kAuthSecret));
+    return o;
+}
 
 // ---- finding controls by accessible name -----------------------------------------------
 
@@ -173,7 +210,8 @@ class tst_Gui : public QObject
     Q_OBJECT
 
     QTemporaryDir m_config;
-    ServerStack m_stack;
+    KeyringSession m_keyring;
+    ServerStack m_stack{stackOptions()};
     std::unique_ptr<Hallway::AppSettings> m_settings;
     std::unique_ptr<QQmlApplicationEngine> m_engine;
     std::unique_ptr<Peer> m_peer;
@@ -196,6 +234,56 @@ class tst_Gui : public QObject
         return region.isEmpty() ? QStringLiteral("other") : region;
     }
 
+    // What the keychain holds for the test server now ("" for nothing).
+    QString keychainToken() const
+    {
+        Hallway::CredentialStore store;
+        QSignalSpy loaded(&store, &Hallway::CredentialStore::loaded);
+        QSignalSpy failed(&store, &Hallway::CredentialStore::failed);
+        store.load(m_stack.url().toString());
+        if (!QTest::qWaitFor([&] { return !loaded.isEmpty() || !failed.isEmpty(); }, kWaitMs) || loaded.isEmpty())
+            return QStringLiteral("<keychain failed>");
+        return loaded.constFirst().at(1).toString();
+    }
+
+    // Every file of the app's settings that contains text.
+    QStringList settingsFilesContaining(const QString &text) const
+    {
+        QStringList hits;
+        QDirIterator it(m_config.path(), QDir::Files | QDir::Hidden, QDirIterator::Subdirectories);
+        while (it.hasNext()) {
+            QFile f(it.next());
+            if (f.open(QIODevice::ReadOnly) && f.readAll().contains(text.toUtf8()))
+                hits << f.fileName();
+        }
+        return hits;
+    }
+
+    // Waits for the "Signed in as …" line; stops early when the server refuses the sign-in
+    // (an alert naming the refusal). Empty on success, else what went wrong.
+    QString waitUntilSignedIn(QQuickItem *root, const QString &signedIn) const
+    {
+        QString refusal;
+        const bool ok = TestUtil::waitUntil([&] {
+            if (findByAccessibleName(root, signedIn))
+                return true;
+            const auto alerts = findAllByAccessibleName(root, [](const QString &n) { return n.contains(QLatin1String("refused")); });
+            refusal = alerts.isEmpty() ? QString() : accessibleName(alerts.constFirst());
+            return !refusal.isEmpty();
+        }, kWaitMs);
+        if (ok && refusal.isEmpty())
+            return {};
+        return QStringLiteral("not signed in as expected (%1): %2\n%3")
+            .arg(signedIn, refusal.isEmpty() ? QStringLiteral("timed out") : refusal, m_stack.logs().right(2000));
+    }
+
+    static void click(QQuickWindow *window, QQuickItem *item)
+    {
+        QVERIFY(item);
+        const QPointF center = item->mapToScene(QPointF(item->width() / 2, item->height() / 2));
+        QTest::mouseClick(window, Qt::LeftButton, Qt::NoModifier, center.toPoint());
+    }
+
 private Q_SLOTS:
     void initTestCase()
     {
@@ -205,6 +293,9 @@ private Q_SLOTS:
         QCoreApplication::setOrganizationName(QStringLiteral("HallwayTests"));
         QCoreApplication::setApplicationName(QStringLiteral("tst_gui"));
         QAccessible::setActive(true);
+        // A keychain of our own: never the developer's, and the same on CI.
+        QVERIFY2(m_keyring.start(), qPrintable(m_keyring.errorString()));
+        m_keyring.useInThisProcess();
 
         QVERIFY2(m_stack.start(), qPrintable(m_stack.errorString()));
 
@@ -231,6 +322,9 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT(findByAccessibleName(root(), QStringLiteral("Room lobby")), kWaitMs);
         QTRY_VERIFY_WITH_TIMEOUT(findByAccessibleNamePrefix(root(), QStringLiteral("You Tester, (you)")), kWaitMs);
         QVERIFY(!findByAccessibleName(root(), QStringLiteral("Connect"))); // no connect page
+        // Who the server says we are (development sign-in here).
+        QTRY_VERIFY_WITH_TIMEOUT(findByAccessibleName(root(), QStringLiteral("Signed in as You Tester (you)")), kWaitMs);
+        QVERIFY(findByAccessibleName(root(), QStringLiteral("Development sign-in.")));
     }
 
     void cleanup() { m_stack.printLogsIfFailed(); }
@@ -241,6 +335,7 @@ private Q_SLOTS:
         m_engine.reset(); // before the settings it reads
         m_settings.reset();
         m_stack.stop();
+        m_keyring.stop();
     }
 
     void peerAppearsInPeoplePanel()
@@ -451,6 +546,9 @@ private Q_SLOTS:
             {QStringLiteral("not a url"), QStringLiteral("ada"), QStringLiteral("not a valid server address")},
             {m_stack.url().toString(), QStringLiteral("bad id!"), QStringLiteral("A user ID may only contain")},
             {m_stack.url().toString(), QStringLiteral(".dot"), QStringLiteral("The server refused this account")},
+            // The address is remembered in the settings file: no secret may ride along in it.
+            {m_stack.url().toString() + QStringLiteral("?token=abc.def.ghi"), QStringLiteral("ada"),
+             QStringLiteral("Leave the token out of the server address")},
         };
         for (const Case &c : cases) {
             Hallway::AppSettings settings(nullptr);
@@ -470,6 +568,149 @@ private Q_SLOTS:
                                       qPrintable(c.expected), kWaitMs);
             window->close();
         }
+        Hallway::AppSettings::setInstance(m_settings.get());
+    }
+
+    // Paste a token on the connect page, sign in, restart from the keychain, change account.
+    void signInWithToken()
+    {
+        const QString token = mintToken(QStringLiteral("ada"), QStringLiteral("Ada Lovelace"));
+        const QString signedIn = QStringLiteral("Signed in as Ada Lovelace (ada)");
+        QCOMPARE(keychainToken(), QString());
+        {
+            Hallway::AppSettings(nullptr).forgetConnection(); // this start shows the connect page
+        }
+        {
+            Hallway::AppSettings settings(nullptr);
+            QVERIFY(!settings.autoConnect());
+            QQmlApplicationEngine engine;
+            QQuickWindow *window = Hallway::Ui::loadMainWindow(engine, settings);
+            QVERIFY(window);
+            QVERIFY(QTest::qWaitForWindowExposed(window));
+            window->requestActivate();
+            QVERIFY(QTest::qWaitForWindowActive(window));
+            QQuickItem *page = window->contentItem();
+
+            // A first start without a development account offers token sign-in, cursor in the
+            // token field (the server address is filled in already).
+            QQuickItem *tokenField = findByAccessibleName(page, QStringLiteral("Sign-in token"));
+            QVERIFY(tokenField);
+            QTRY_VERIFY_WITH_TIMEOUT(tokenField->hasActiveFocus(), kWaitMs);
+            // Switching to development sign-in and back moves the cursor to that way's field.
+            click(window, findByAccessibleName(page, QStringLiteral("Development sign-in")));
+            const auto userIdField = [&] {
+                return findByAccessibleName(page, QStringLiteral("User ID"), QAccessible::EditableText);
+            };
+            QTRY_VERIFY_WITH_TIMEOUT(userIdField(), kWaitMs);
+            QVERIFY(userIdField()->hasActiveFocus());
+            QVERIFY(!findByAccessibleName(page, QStringLiteral("Sign-in token")));
+            click(window, findByAccessibleName(page, QStringLiteral("Sign in with a token")));
+            QTRY_VERIFY_WITH_TIMEOUT(findByAccessibleName(page, QStringLiteral("Sign-in token")) == tokenField, kWaitMs);
+            QVERIFY(tokenField->hasActiveFocus());
+            QCOMPARE(tokenField->property("echoMode").toInt(), 2); // TextInput.Password: never shown
+            QQuickItem *urlField = findByAccessibleName(page, QStringLiteral("Server address"), QAccessible::EditableText);
+            QVERIFY(urlField);
+            QVERIFY(urlField->setProperty("text", m_stack.url().toString()));
+            QVERIFY(tokenField->setProperty("text", token)); // as pasted
+            QVERIFY(!findByAccessibleName(page, QStringLiteral("User ID"))); // the dev fields are gone
+            click(window, findByAccessibleName(page, QStringLiteral("Sign in")));
+
+            // Who the server says we are, from the token's claims.
+            const QString refused = waitUntilSignedIn(page, signedIn);
+            QVERIFY2(refused.isEmpty(), qPrintable(refused));
+            QTRY_VERIFY_WITH_TIMEOUT(findByAccessibleName(page, QStringLiteral("Token saved in the system keychain.")), kWaitMs);
+            QCOMPARE(keychainToken(), token);
+            QCOMPARE(settings.signInMode(), QStringLiteral("token"));
+            QCOMPARE(tokenField->property("text").toString(), QString()); // not left in the field
+            window->close();
+        }
+        {
+            // The next start signs in from the keychain by itself.
+            Hallway::AppSettings settings(nullptr);
+            QVERIFY(settings.autoConnect());
+            QQmlApplicationEngine engine;
+            QQuickWindow *window = Hallway::Ui::loadMainWindow(engine, settings);
+            QVERIFY(window);
+            QVERIFY(QTest::qWaitForWindowExposed(window));
+            QTRY_VERIFY_WITH_TIMEOUT(findByAccessibleName(window->contentItem(), signedIn), kWaitMs);
+            QVERIFY(findByAccessibleName(window->contentItem(), QStringLiteral("Token from the system keychain.")));
+
+            // "Change account" signs out: the connect page again, the token deleted.
+            click(window, findByAccessibleName(window->contentItem(), QStringLiteral("Change account")));
+            QTRY_VERIFY_WITH_TIMEOUT(findByAccessibleName(window->contentItem(), QStringLiteral("Sign-in token")), kWaitMs);
+            QTRY_COMPARE_WITH_TIMEOUT(keychainToken(), QString(), kWaitMs);
+            window->close();
+        }
+        QCOMPARE(settingsFilesContaining(token), QStringList());
+        Hallway::AppSettings::setInstance(m_settings.get());
+    }
+
+    // --token-file: read (as app/hallway does), used for this run, not saved in the keychain.
+    void signInWithTokenFile()
+    {
+        const QString token = mintToken(QStringLiteral("lin"), QStringLiteral("Lin Token-File"));
+        QTemporaryDir dir;
+        QVERIFY(dir.isValid());
+        const QString path = dir.filePath(QStringLiteral("token"));
+        {
+            QFile file(path);
+            QVERIFY(file.open(QIODevice::WriteOnly));
+            QVERIFY(file.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner));
+            file.write(token.toUtf8() + '\n');
+        }
+        const Hallway::TokenSource source = Hallway::TokenSource::fromFile(path);
+        QVERIFY2(source.ok(), qPrintable(source.error));
+        QCOMPARE(source.warning, QString()); // 0600: nothing to warn about
+        QCOMPARE(source.token, token);
+
+        Hallway::AppSettings settings(nullptr);
+        Hallway::AppSettings::Overrides overrides;
+        overrides.url = m_stack.url().toString();
+        overrides.token = source.token;
+        settings.applyOverrides(overrides);
+        QVERIFY(settings.autoConnect());
+        QQmlApplicationEngine engine;
+        QQuickWindow *window = Hallway::Ui::loadMainWindow(engine, settings);
+        QVERIFY(window);
+        QVERIFY(QTest::qWaitForWindowExposed(window));
+        const QString refused = waitUntilSignedIn(window->contentItem(), QStringLiteral("Signed in as Lin Token-File (lin)"));
+        QVERIFY2(refused.isEmpty(), qPrintable(refused));
+        QVERIFY(findByAccessibleName(window->contentItem(), QStringLiteral("Token from the command line; not saved.")));
+        QCOMPARE(keychainToken(), QString());
+        window->close();
+        QCOMPARE(settingsFilesContaining(token), QStringList());
+        Hallway::AppSettings::setInstance(m_settings.get());
+    }
+
+    // Last (it stops the keyring): with no keychain service a typed token still signs in, for
+    // this session only, and the window says it was not saved.
+    void typedTokenWithoutKeychain()
+    {
+        QVERIFY(m_keyring.stopKeyring());
+        const QString token = mintToken(QStringLiteral("nell"), QStringLiteral("Nell Nokeychain"));
+        {
+            Hallway::AppSettings(nullptr).forgetConnection();
+        }
+        Hallway::AppSettings settings(nullptr);
+        QVERIFY(!settings.autoConnect());
+        QQmlApplicationEngine engine;
+        QQuickWindow *window = Hallway::Ui::loadMainWindow(engine, settings);
+        QVERIFY(window);
+        QVERIFY(QTest::qWaitForWindowExposed(window));
+        QQuickItem *page = window->contentItem();
+        QQuickItem *tokenField = findByAccessibleName(page, QStringLiteral("Sign-in token"));
+        QVERIFY(tokenField);
+        QQuickItem *urlField = findByAccessibleName(page, QStringLiteral("Server address"), QAccessible::EditableText);
+        QVERIFY(urlField && urlField->setProperty("text", m_stack.url().toString()));
+        QVERIFY(tokenField->setProperty("text", token));
+        click(window, findByAccessibleName(page, QStringLiteral("Sign in")));
+        const QString refused = waitUntilSignedIn(page, QStringLiteral("Signed in as Nell Nokeychain (nell)"));
+        QVERIFY2(refused.isEmpty(), qPrintable(refused));
+        QTRY_VERIFY_WITH_TIMEOUT(findByAccessibleName(page, QStringLiteral(
+            "Token not saved: No keychain service (Secret Service or KWallet) is available. "
+            "It is used for this session only.")), kWaitMs);
+        window->close();
+        QCOMPARE(settingsFilesContaining(token), QStringList());
         Hallway::AppSettings::setInstance(m_settings.get());
     }
 };

@@ -227,6 +227,30 @@ private Q_SLOTS:
         QCOMPARE(anonymous.process.exitCode(), 3);
     }
 
+    // Token options that cannot work stop at once with a usage error that names the problem
+    // (and never a token).
+    void tokenOptionUsageErrors()
+    {
+        const QString url = m_stack.url().toString();
+        const QList<QStringList> cases{
+            {QStringLiteral("--token-file"), QStringLiteral("/nonexistent/hallway-token")},
+            {QStringLiteral("--token-env"), QStringLiteral("TST_CLI_UNSET_TOKEN_VARIABLE")},
+            {QStringLiteral("--token-env"), QStringLiteral("X"), QStringLiteral("--token-file"), QStringLiteral("/tmp/x")},
+        };
+        const QStringList expected{QStringLiteral("does not exist"), QStringLiteral("is not set"),
+                                   QStringLiteral("not both")};
+        for (int i = 0; i < cases.size(); ++i) {
+            QProcess cli;
+            cli.start(QStringLiteral(HALLWAY_CLI), QStringList{QStringLiteral("--url"), url} + cases.at(i));
+            QVERIFY(cli.waitForFinished(10000));
+            QCOMPARE(cli.exitCode(), 2);
+            const QJsonObject error = QJsonDocument::fromJson(cli.readAllStandardOutput().trimmed()).object();
+            QCOMPARE(error.value(QStringLiteral("code")).toString(), QStringLiteral("EUSAGE"));
+            QVERIFY2(error.value(QStringLiteral("message")).toString().contains(expected.at(i)),
+                     qPrintable(error.value(QStringLiteral("message")).toString()));
+        }
+    }
+
 private:
     ServerStack m_stack;
 };

@@ -116,6 +116,9 @@ HallwayWindow {
             effectiveStatus: window.manualStatus === "automatic" ? "online" : window.manualStatus
             roomSuggestions: [{ name: "lobby", connections: 7, users: 5 }, { name: "support", connections: 3, users: 3 }]
             onManualStatusRequested: (status) => window.manualStatus = status
+            selfName: "Ada Lovelace"
+            selfUserId: "ada"
+            accountNote: qsTr("Token saved in the system keychain.")
         }
     }
 
