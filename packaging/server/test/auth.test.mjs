@@ -1,4 +1,4 @@
-// Issue items 1 and 2: production sign-in with signed tokens (HS256 secret, or an identity
+// Sign-in: production sign-in with signed tokens (HS256 secret, or an identity
 // provider's RS256 / EdDSA public key), identity from the claims alone, exp required and enforced
 // (also on a live socket), mint-token.mjs; development sign-in only with HALLWAY_DEV_AUTH=1, and
 // no sign-in at all refuses to start.

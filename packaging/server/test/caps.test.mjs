@@ -1,4 +1,4 @@
-// Issue item 5: caps at the server, each refused with a clear code: client frames (ws maxPayload,
+// Caps at the server, each refused with a clear code: client frames (ws maxPayload,
 // close 1009), presence state bytes, room names (length and characters), chat text, history in
 // bytes as well as count, rooms:list, rooms per connection, metadata, and the idempotency nonce
 // per user. The state and frame caps are settings: a server set for it relays a 2 MB state.

@@ -14,6 +14,15 @@ export const serverDir = path.resolve(path.dirname(fileURLToPath(import.meta.url
 export const SECRET = "test-secret-for-hallway-node-tests-0123456789"
 export const sleep = (ms) => new Promise((r) => setTimeout(r, ms))
 
+// Every process a test starts is killed when the test process ends, however it ends.
+const children = new Set()
+process.on("exit", () => { for (const c of children) c.kill("SIGKILL") })
+function track(proc) {
+  children.add(proc)
+  proc.once("exit", () => children.delete(proc))
+  return proc
+}
+
 export function freePort() {
   return new Promise((resolve, reject) => {
     const s = net.createServer()
@@ -37,8 +46,8 @@ async function waitUntil(check, timeoutMs, what) {
 export async function startRedis() {
   const port = await freePort()
   const dir = mkdtempSync(path.join(tmpdir(), "hallway-redis-"))
-  const proc = spawn("redis-server", ["--port", String(port), "--bind", "127.0.0.1", "--dir", dir,
-    "--save", "", "--appendonly", "no", "--daemonize", "no"], { stdio: "ignore" })
+  const proc = track(spawn("redis-server", ["--port", String(port), "--bind", "127.0.0.1", "--dir", dir,
+    "--save", "", "--appendonly", "no", "--daemonize", "no"], { stdio: "ignore" }))
   const ping = () => new Promise((resolve) => {
     const s = net.connect(port, "127.0.0.1", () => s.write("PING\r\n"))
     s.once("data", (d) => { s.destroy(); resolve(d.toString().startsWith("+PONG")) })
@@ -62,7 +71,7 @@ function spawnServer(env, port, redisPort) {
   const fullEnv = { PATH: process.env.PATH, ...BASE_ENV, HALLWAY_HOST: "127.0.0.1", HALLWAY_PORT: String(port),
     REDIS_HOST: "127.0.0.1", REDIS_PORT: String(redisPort), ...env }
   for (const [k, v] of Object.entries(fullEnv)) if (v === undefined) delete fullEnv[k]
-  const proc = spawn(process.execPath, ["server.mjs"], { cwd: serverDir, env: fullEnv, stdio: ["ignore", "pipe", "pipe"] })
+  const proc = track(spawn(process.execPath, ["server.mjs"], { cwd: serverDir, env: fullEnv, stdio: ["ignore", "pipe", "pipe"] }))
   const out = { stdout: "", stderr: "" }
   proc.stdout.on("data", (d) => { out.stdout += d })
   proc.stderr.on("data", (d) => { out.stderr += d })

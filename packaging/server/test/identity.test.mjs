@@ -1,4 +1,4 @@
-// Issue item 3: identity is pinned. userId, display name and avatar come from sign-in and cannot
+// Identity is pinned: userId, display name and avatar come from sign-in and cannot
 // be changed through rt/set-my-connection-metadata, whatever the strategy; other keys can.
 import { test, before, after } from "node:test"
 import assert from "node:assert/strict"

@@ -1,4 +1,4 @@
-// Issue item 6: rate limits per connection and per user (token buckets) for commands, state
+// Rate limits per connection and per user (token buckets) for commands, state
 // publishes, chat sends and joins; over the limit the command gets ERATELIMIT and the connection
 // and server carry on; a frame flood closes that socket (1008); a cap on connections per user,
 // across instances (HTTP 429). HALLWAY_RATE_LIMITS=off turns the buckets off (benchmarks).

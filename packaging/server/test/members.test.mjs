@@ -1,4 +1,4 @@
-// Issue item 4: room chat is for members. A socket that has not joined <room> can neither
+// Room chat is for members. A socket that has not joined <room> can neither
 // subscribe to chat:<room> (with or without historyLimit) nor read its history, nor send to it;
 // a pipelined join + subscribe (what Hallway's Session sends) works; leaving ends the subscription.
 import { test, before, after } from "node:test"
