@@ -1,7 +1,9 @@
 // A room of 20,000 people against the real server. The members are written into Redis the way
 // @prsm/realtime stores them (room set, presence set, state keys, rt:connection-meta), so the
 // frames the client gets are the server's own, without 20,000 sockets. The snapshot is several
-// MB: it must be joined at once, held, and kept live, with no reconnect.
+// MB: it must be joined at once, held, and kept live, with no reconnect. The stack's state cap
+// is raised to what a stock server allows, so a peer can send the 2 MB state that our own server
+// would refuse: the client must drop that one item, not the link.
 #include "clientprobe.h"
 #include "serverstack.h"
 #include "session.h"
@@ -42,7 +44,15 @@ QString memberId(int i) { return QStringLiteral("filled-%1-0000-4000-8000-000000
 class tst_BigRoom : public QObject
 {
     Q_OBJECT
-    ServerStack m_stack;
+    ServerStack m_stack{stockCaps()};
+
+    static ServerStack::Options stockCaps()
+    {
+        ServerStack::Options o;
+        o.maxStateBytes = 3 * 1024 * 1024;
+        o.maxFrameBytes = 4 * 1024 * 1024;
+        return o;
+    }
 
     bool fill()
     {
@@ -116,6 +126,43 @@ private Q_SLOTS:
         QCOMPARE(sessions.count(), 1);
         for (const auto &e : errors)
             QVERIFY2(e.at(0).toString() != QLatin1String("ETOOLARGE"), qPrintable(e.at(1).toString()));
+        QCOMPARE(me.client()->status(), PresenceClient::Online);
+    }
+
+    void peersHugeStateCostsNoReconnect()
+    {
+        const QString room = QStringLiteral("plaza");
+        Session me;
+        QSignalSpy sessions(me.client(), &PresenceClient::connected);
+        QSignalSpy errors(me.client(), &PresenceClient::errorOccurred);
+        me.client()->setUrl(m_stack.userUrl(QStringLiteral("watcher"), QStringLiteral("Watcher")));
+        me.client()->open();
+        Room *mine = me.join(room);
+
+        ConnectionOptions loud;
+        loud.maxOutgoingBytes = 4 * 1024 * 1024; // a hostile peer ignores our own client's limits
+        PresenceClient peer(loud);
+        peer.setUrl(m_stack.userUrl(QStringLiteral("mallory"), QStringLiteral("Mallory")));
+        peer.open();
+        QVERIFY(await(peer.joinRoom(room, false), 8000).ok);
+        QVERIFY(TestUtil::waitUntil([&] { return mine->users()->find(QStringLiteral("mallory")) != nullptr; }, 8000));
+        const QString peerId = peer.connectionId();
+
+        const QJsonObject huge{{QStringLiteral("status"), QStringLiteral("busy")},
+                               {QStringLiteral("blob"), QString(2 * 1024 * 1024, QLatin1Char('x'))}};
+        QVERIFY(await(peer.publishPresenceState(room, huge), 15000).ok); // the server relays it
+        QVERIFY(TestUtil::waitUntil([&] {
+            for (const auto &e : errors)
+                if (e.at(0).toString() == QLatin1String("ETOOLARGE"))
+                    return true;
+            return false;
+        }, 15000));
+        QVERIFY(await(peer.publishPresenceState(room, QJsonObject{{QStringLiteral("status"), QStringLiteral("away")}}), 8000).ok);
+        QVERIFY(TestUtil::waitUntil([&] {
+            const MemberModel::Member *m = mine->members()->find(peerId);
+            return m && m->status == QLatin1String("away");
+        }, 8000));
+        QCOMPARE(sessions.count(), 1); // the link never dropped
         QCOMPARE(me.client()->status(), PresenceClient::Online);
     }
 };
