@@ -87,7 +87,7 @@ const rows = [
   ["typing: first keystroke → peer sees p50", med(hw, "typing_latency_p50_ms"), med(js, "typing_latency_p50_ms"), "ms", "≤ 100 ms", (h) => h <= 100],
   ["app: cold start → first frame (offscreen)", med(app, "app_first_frame_ms"), null, "ms", "< 1 s", (h) => h < 1000],
   ["app: RSS with a 5,000-member room", med(app, "app_rss_mb"), med(js, "memory_mb@5000"), "MB", "< 150 MB", (h) => h < 150],
-  ["  app: longest frame gap while joining (info)", med(app, "app_join_frame_gap_ms"), null, "ms", "—", null],
+  ["  app: longest frame gap while joining (info, idle too)", med(app, "app_join_frame_gap_ms"), null, "ms", "—", null],
   ["  app: CPU when idle in the room (info)", med(app, "app_idle_cpu_pct"), null, "%", "—", null],
 ]
 
