@@ -3,6 +3,7 @@
 #include "appsettings.h"
 #include "appsetup.h"
 #include "tokensource.h"
+#include "benchprobe.h"
 #include "uilogging.h"
 
 #include <QCommandLineParser>
@@ -82,8 +83,11 @@ int main(int argc, char *argv[])
     const QCommandLineOption delayOption(QStringLiteral("screenshot-delay"),
         QCoreApplication::translate("main", "Wait MS milliseconds before the screenshot (default 1500)."),
         QStringLiteral("ms"), QStringLiteral("1500"));
+    // Measurement hooks for tests/bench/app-bench.mjs (commands on stdin), not for users.
+    QCommandLineOption probeOption(QStringLiteral("bench-probe"));
+    probeOption.setFlags(QCommandLineOption::HiddenFromHelp);
     parser.addOptions({urlOption, userOption, nameOption, tokenFileOption, tokenEnvOption, joinOption,
-                       shotOption, delayOption});
+                       shotOption, delayOption, probeOption});
     parser.process(app);
 
     Hallway::Ui::applyDefaultStyle();
@@ -116,8 +120,11 @@ int main(int argc, char *argv[])
     QQmlApplicationEngine engine;
     QObject::connect(&engine, &QQmlApplicationEngine::objectCreationFailed, &app,
                      [] { QCoreApplication::exit(1); }, Qt::QueuedConnection);
-    if (!Hallway::Ui::loadMainWindow(engine, settings))
+    QQuickWindow *window = Hallway::Ui::loadMainWindow(engine, settings);
+    if (!window)
         return 1;
+    if (parser.isSet(probeOption))
+        new Hallway::BenchProbe(window); // owned by the window
 
     if (parser.isSet(shotOption)) {
         bool ok = false;

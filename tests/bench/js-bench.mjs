@@ -133,24 +133,34 @@ async function bigroomFloor() {
   }
 }
 
+// joinRoom with a presence callback: rt/join-room, then rt/subscribe-presence (whose reply
+// carries the states); done when the snapshot is in the maps. Also the event loop's longest
+// stall meanwhile and the process's CPU time.
 async function bigroom() {
-  const runs = [], sizes = []
+  const runs = [], sizes = [], stalls = [], stallsCpu = [], cpu = []
   for (let r = 0; r < args.runs; r++) {
     const c = await newClient("jsbig")
     const maps = new RoomMaps(c)
     let t1 = 0
     const h = maps.handler()
+    const probe = stallProbe()
+    const c0 = process.cpuUsage()
     const t0 = now()
     const done = new Promise((resolve) => {
       const cb = (u) => { h(u); if (!u.type) { t1 = now(); resolve() } }
       c.joinRoom(args.room, cb)
     })
     await withTimeout(done, args.timeout, "big room snapshot")
+    const c1 = process.cpuUsage(c0)
+    const st = probe.stop()
     if (maps.members.size < args.roomSize) throw new Error(`big room: only ${maps.members.size} members`)
     runs.push(t1 - t0); sizes.push({ members: maps.members.size, users: maps.users.size })
+    stalls.push(st.wall); stallsCpu.push(st.cpu); cpu.push((c1.user + c1.system) / 1000)
     await c.close(); await sleep(300)
   }
-  return { bigroom_ms: { median: median(runs), runs }, bigroom_size: sizes[0], ...(await bigroomFloor()) }
+  return { bigroom_ms: { median: median(runs), runs }, bigroom_size: sizes[0],
+    bigroom_stall_ms: { median: median(stalls), runs: stalls }, bigroom_stall_cpu_ms: { median: median(stallsCpu), runs: stallsCpu },
+    bigroom_cpu_ms: { median: median(cpu), runs: cpu } }
 }
 
 async function storm() {
@@ -269,8 +279,9 @@ async function memory() {
   return { memory_mb: { median: rss, runs: [rss] }, memory_members: maps.members.size }
 }
 
-const scenarios = { bigroom, storm, roundtrip, typing, memory }
+const scenarios = { bigroom, floor: bigroomFloor, storm, roundtrip, typing, memory }
 const out = { client: "javascript", scenario: args.scenario, results: {} }
+if (/\b(bigroom|floor|memory)\b/.test(args.scenario)) out.room_size = args.roomSize // these results are per room size
 try {
   for (const s of args.scenario.split(",")) {
     if (!scenarios[s]) throw new Error(`unknown scenario ${s}`)
