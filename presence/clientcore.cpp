@@ -137,6 +137,13 @@ public:
         return m_map.value(id, fallback);
     }
     void insert(const QString &id, const QJsonValue &meta) { QWriteLocker l(&m_lock); m_map.insert(id, meta); }
+    void insertMany(const QList<QPair<QString, QJsonValue>> &entries)
+    {
+        QWriteLocker l(&m_lock);
+        m_map.reserve(m_map.size() + entries.size());
+        for (const auto &e : entries)
+            m_map.insert(e.first, e.second);
+    }
     void remove(const QString &id) { QWriteLocker l(&m_lock); m_map.remove(id); }
     qsizetype size() const { QReadLocker l(&m_lock); return m_map.size(); }
     // Keeps only the ids keep() wants: memory stays proportional to the rooms we are in.
@@ -442,9 +449,10 @@ public:
     }
 
     // --- snapshots ----------------------------------------------------------------------------
-    // rt/subscribe-presence and rt/get-presence-state, pipelined, reconciled (see header).
-    // With alsoJoin, rt/join-room goes out first in the same burst (one round trip instead of
-    // two): the reconciliation below does not depend on which of them the server finishes first.
+    // rt/subscribe-presence and rt/get-presence-state (and rt/join-room with them), pipelined,
+    // reconciled with the events seen meanwhile; the presence set cuts crashed instances' ghosts.
+    // With alsoJoin, rt/join-room goes out in the same burst (one round trip instead of two):
+    // the reconciliation below does not depend on which of them the server finishes first.
     void takeSnapshot(const QString &roomName, bool resync, Connection::RequestFlags flags, SnapshotFn done,
                       bool alsoJoin = false)
     {
@@ -489,15 +497,6 @@ public:
                            parts->stateError, done);
         });
         const QJsonObject payload{{kRoomName, roomName}};
-        if (alsoJoin) {
-            barrier->add();
-            request(QStringLiteral("rt/join-room"), payload,
-                    [parts, barrier, roomName](const QJsonValue &r, const RtError &e) {
-                        if (!e.isNull() || !r.toObject().value(kSuccess).toBool())
-                            parts->joinError = e.isNull() ? refused(QStringLiteral("could not join %1").arg(roomName)) : e;
-                        barrier->arrive(); // its member list is the subscribe reply's again: not read
-                    }, flags);
-        }
         barrier->add();
         request(QStringLiteral("rt/subscribe-presence"), payload,
                 [parts, barrier](const QJsonValue &r, const RtError &e) {
@@ -512,6 +511,18 @@ public:
                     parts->stateError = e;
                     barrier->arrive();
                 }, flags);
+        // The join goes last, so the server starts on the subscribe's member list first. (The
+        // presence set above costs server time too, but without it a newcomer would see a
+        // crashed instance's ghosts appear and vanish.)
+        if (alsoJoin) {
+            barrier->add();
+            request(QStringLiteral("rt/join-room"), payload,
+                    [parts, barrier, roomName](const QJsonValue &r, const RtError &e) {
+                        if (!e.isNull() || !r.toObject().value(kSuccess).toBool())
+                            parts->joinError = e.isNull() ? refused(QStringLiteral("could not join %1").arg(roomName)) : e;
+                        barrier->arrive(); // its member list is the subscribe reply's again: not read
+                    }, flags | Connection::SuccessOnly);
+        }
         barrier->release();
     }
 
@@ -533,30 +544,47 @@ public:
         // Room set with metadata, cut to the presence set (drops crashed instances' ghosts).
         const QJsonObject gpsObj = gps.toObject();
         const bool havePresenceSet = gpsError.isNull() && gpsObj.value(kSuccess).toBool();
+        const QJsonArray presenceList = gpsObj.value(kPresent).toArray();
         QSet<QString> presenceSet;
-        for (const QJsonValue &id : gpsObj.value(kPresent).toArray())
+        presenceSet.reserve(presenceList.size());
+        for (const QJsonValue &id : presenceList)
             presenceSet.insert(id.toString());
 
+        // pristine: the reconciled list is exactly the server's, so a reply can reuse its array.
+        const QJsonArray serverList = subObj.value(kPresent).toArray();
+        bool pristine = true;
         QList<MemberInfo> candidates;
+        candidates.reserve(serverList.size());
         QSet<QString> ids;
+        ids.reserve(serverList.size());
+        QList<QPair<QString, QJsonValue>> metadata;
+        metadata.reserve(serverList.size());
         const QString self = conn->connectionId();
-        for (const QJsonValue &entry : subObj.value(kPresent).toArray()) {
+        for (const QJsonValue &entry : serverList) {
             const QJsonObject m = entry.toObject();
             const QString id = m.value(QStringLiteral("id")).toString();
-            if (id.isEmpty() || ids.contains(id))
+            if (id.isEmpty() || ids.contains(id)) {
+                pristine = false;
                 continue;
-            const QJsonValue meta = boundedItem(m.value(kMetadata), "metadata", id);
-            metaCache.insert(id, meta);
+            }
+            const QJsonValue given = m.value(kMetadata);
+            const QJsonValue meta = boundedItem(given, "metadata", id);
+            pristine = pristine && meta == given;
+            metadata.append({id, meta});
             // Our own id is never a ghost: with join and reads pipelined, the presence set may
             // have been read just before our join wrote to it.
-            if (havePresenceSet && !presenceSet.contains(id) && id != self)
+            if (havePresenceSet && !presenceSet.contains(id) && id != self) {
+                pristine = false;
                 continue;
+            }
             candidates.append({id, meta});
             ids.insert(id);
         }
+        metaCache.insertMany(metadata);
         DepartedIds &gone = departed[roomName];
         // Events that arrived while the snapshot was in flight: the last one per id wins.
         QStringList lookups;
+        pristine = pristine && room.inflightMembership.isEmpty();
         for (auto it = room.inflightMembership.cbegin(); it != room.inflightMembership.cend(); ++it) {
             if (it.value() == PresenceEvent::Type::Join) {
                 gone.remove(it.key());
@@ -571,10 +599,9 @@ public:
                 ids.remove(it.key());
             }
         }
-        QJsonObject states = subObj.value(kStates).toObject();
-        const QJsonObject freshStates = gpsObj.value(kStates).toObject();
-        for (auto it = freshStates.begin(); it != freshStates.end(); ++it)
-            states.insert(it.key(), it.value());
+        // Both replies read the states of the presence set; the presence-set reply's go with the
+        // set that cut the list. Events seen meanwhile correct either.
+        QJsonObject states = (havePresenceSet ? gpsObj : subObj).value(kStates).toObject();
         for (auto it = states.begin(); it != states.end();) {
             if (jsonExceeds(it.value(), options.maxItemBytes)) {
                 boundedItem(it.value(), "presence state", it.key());
@@ -596,7 +623,7 @@ public:
                                         [&ids](const MemberInfo &m) { return !ids.contains(m.connectionId); }),
                          candidates.end());
 
-        auto finalize = [this, roomName, resync, candidates, states, done] {
+        auto finalize = [this, roomName, resync, candidates, states, done, pristine, serverList] {
             auto it = rooms.find(roomName);
             if (it == rooms.end()) {
                 done(nullptr, {ErrorCode::Canceled, QStringLiteral("left during the snapshot")});
@@ -608,17 +635,31 @@ public:
             snapshot.room = roomName;
             snapshot.resync = resync;
             room.members.clear();
+            room.members.reserve(candidates.size());
+            snapshot.members.reserve(candidates.size());
+            bool unchanged = pristine;
             for (MemberInfo m : candidates) {
-                if (gone.contains(m.connectionId) || ownOldIds.contains(m.connectionId))
+                if (gone.contains(m.connectionId) || ownOldIds.contains(m.connectionId)) {
+                    unchanged = false;
                     continue;
-                if ((m.metadata.isNull() || m.metadata.isUndefined()) && metaCache.contains(m.connectionId))
+                }
+                if ((m.metadata.isNull() || m.metadata.isUndefined()) && metaCache.contains(m.connectionId)) {
                     m.metadata = metaCache.value(m.connectionId);
+                    unchanged = false;
+                }
                 room.members.insert(m.connectionId);
                 snapshot.members.append(m);
             }
-            for (auto s = states.begin(); s != states.end(); ++s)
+            if (unchanged)
+                snapshot.serverList = serverList;
+            // States of non-members are dropped; usually there are none, and the object is shared.
+            snapshot.states = states;
+            for (auto s = snapshot.states.begin(); s != snapshot.states.end();) {
                 if (room.members.contains(s.key()))
-                    snapshot.states.insert(s.key(), s.value());
+                    ++s;
+                else
+                    s = snapshot.states.erase(s);
+            }
             room.snapshotInFlight = false;
             room.snapshotFinalizing = false;
             ++room.snapshots;
@@ -909,54 +950,61 @@ public:
     {
         if (conn->status() != Connection::Status::Online || !conn->isReady())
             return;
+        for (auto it = rooms.cbegin(); it != rooms.cend(); ++it)
+            checkRoom(it.key());
+    }
+
+    void checkRoom(const QString &roomName)
+    {
+        auto it = rooms.find(roomName);
+        if (it == rooms.end() || !it->joined || !it->subscribed || it->snapshotInFlight)
+            return;
         const QString self = conn->connectionId();
         const quint64 s = session;
-        for (auto it = rooms.begin(); it != rooms.end(); ++it) {
-            if (!it->joined || !it->subscribed || it->snapshotInFlight)
-                continue;
-            it->touched.clear();
-            const QSet<QString> before = it->members;
-            const quint64 generation = it->snapshots;
-            request(QStringLiteral("rt/get-presence-state"), QJsonObject{{kRoomName, it.key()}},
-                    [this, s, self, before, generation, room = it.key()](const QJsonValue &r, const RtError &e) {
-                        if (s != session || !e.isNull() || conn->connectionId() != self)
+        it->touched.clear();
+        const QSet<QString> before = it->members;
+        const quint64 generation = it->snapshots;
+        request(QStringLiteral("rt/get-presence-state"), QJsonObject{{kRoomName, roomName}},
+                [this, s, self, before, generation, room = roomName](const QJsonValue &r, const RtError &e) {
+                    if (s != session || !e.isNull() || conn->connectionId() != self)
+                        return;
+                    auto rec = rooms.find(room);
+                    if (rec == rooms.end() || !rec->joined || !rec->subscribed || rec->snapshotInFlight
+                        || rec->snapshots != generation || !rec->queue.isEmpty())
+                        return;
+                    const QJsonObject o = r.toObject();
+                    if (!o.value(kSuccess).toBool())
+                        return;
+                    QSet<QString> present;
+                    const QJsonArray list = o.value(kPresent).toArray();
+                    present.reserve(list.size());
+                    for (const QJsonValue &id : list)
+                        present.insert(id.toString());
+                    if (!present.contains(self)) {
+                        qCWarning(lcPresence) << "the server no longer lists us in" << room
+                                              << "(Redis restarted or our presence expired); reconnecting";
+                        ++session; // ignore the other rooms' answers of this round
+                        conn->dropConnection(QStringLiteral("the server forgot our membership"));
+                        return;
+                    }
+                    QStringList ghosts;
+                    for (const QString &id : before)
+                        if (rec->members.contains(id) && !present.contains(id) && !rec->touched.contains(id))
+                            ghosts << id;
+                    ghosts.sort();
+                    for (const QString &id : std::as_const(ghosts)) {
+                        qCInfo(lcPresence) << "removing ghost" << id << "from" << room << "(no leave came)";
+                        PresenceEvent ev;
+                        ev.type = PresenceEvent::Type::Leave;
+                        ev.room = room;
+                        ev.connectionId = id;
+                        ev.state = QJsonValue::Null;
+                        apply(*rec, ev);
+                        rec = rooms.find(room); // apply emits; a slot may have changed rooms
+                        if (rec == rooms.end())
                             return;
-                        auto rec = rooms.find(room);
-                        if (rec == rooms.end() || !rec->joined || !rec->subscribed || rec->snapshotInFlight
-                            || rec->snapshots != generation || !rec->queue.isEmpty())
-                            return;
-                        const QJsonObject o = r.toObject();
-                        if (!o.value(kSuccess).toBool())
-                            return;
-                        QSet<QString> present;
-                        for (const QJsonValue &id : o.value(kPresent).toArray())
-                            present.insert(id.toString());
-                        if (!present.contains(self)) {
-                            qCWarning(lcPresence) << "the server no longer lists us in" << room
-                                                  << "(Redis restarted or our presence expired); reconnecting";
-                            ++session; // ignore the other rooms' answers of this round
-                            conn->dropConnection(QStringLiteral("the server forgot our membership"));
-                            return;
-                        }
-                        QStringList ghosts;
-                        for (const QString &id : before)
-                            if (rec->members.contains(id) && !present.contains(id) && !rec->touched.contains(id))
-                                ghosts << id;
-                        ghosts.sort();
-                        for (const QString &id : std::as_const(ghosts)) {
-                            qCInfo(lcPresence) << "removing ghost" << id << "from" << room << "(no leave came)";
-                            PresenceEvent ev;
-                            ev.type = PresenceEvent::Type::Leave;
-                            ev.room = room;
-                            ev.connectionId = id;
-                            ev.state = QJsonValue::Null;
-                            apply(*rec, ev);
-                            rec = rooms.find(room); // apply emits; a slot may have changed rooms
-                            if (rec == rooms.end())
-                                return;
-                        }
-                    });
-        }
+                    }
+                });
     }
 
     void onDisconnected()
@@ -1055,7 +1103,8 @@ QJsonValue ClientCore::cachedMetadata(const QString &connectionId) const
 namespace {
 QJsonObject snapshotResult(const PresenceSnapshot &snap)
 {
-    return QJsonObject{{kSuccess, true}, {kPresent, membersToJson(snap.members)}, {kStates, snap.states}};
+    const QJsonArray present = snap.serverList.size() == snap.members.size() ? snap.serverList : membersToJson(snap.members);
+    return QJsonObject{{kSuccess, true}, {kPresent, present}, {kStates, snap.states}};
 }
 } // namespace
 

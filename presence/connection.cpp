@@ -5,6 +5,7 @@
 #include "logging.h"
 
 #include <QElapsedTimer>
+#include <QJsonObject>
 #include <QNetworkRequest>
 #include <QWebSocket>
 #include <algorithm>
@@ -385,6 +386,8 @@ void Connection::handleData(const QByteArray &utf8)
         "{\"command\":\"rt/subscription-message\",\"payload\":{\"channel\":\"rt:presence:updates:");
     if (utf8.startsWith(presenceCopy))
         return;
+    if (finishSuccessOnly(utf8))
+        return;
     const Frame::ParseResult parsed = Frame::parse(utf8);
     if (!parsed.ok) {
         qCWarning(lcWire) << "ignoring a malformed frame:" << parsed.error;
@@ -392,6 +395,29 @@ void Connection::handleData(const QByteArray &utf8)
         return;
     }
     handleFrame(parsed.frame);
+}
+
+// A reply to a SuccessOnly request that begins exactly as the server writes a success
+// ({"id":N,"command":"<command>","payload":{"success":true,...) settles it without a parse.
+// Anything else, including every malformed frame, takes the full path.
+bool Connection::finishSuccessOnly(const QByteArray &utf8)
+{
+    static const QByteArray idPrefix = QByteArrayLiteral("{\"id\":");
+    if (!utf8.startsWith(idPrefix))
+        return false;
+    qsizetype pos = idPrefix.size();
+    qint64 id = 0;
+    while (pos < utf8.size() && pos < 24 && utf8.at(pos) >= '0' && utf8.at(pos) <= '9')
+        id = id * 10 + (utf8.at(pos++) - '0');
+    const auto it = m_pending.constFind(id);
+    if (it == m_pending.cend() || !it->sent || !it->flags.testFlag(SuccessOnly))
+        return false;
+    const QByteArray expected = idPrefix + QByteArray::number(id) + ",\"command\":\"" + it->command.toUtf8()
+        + "\",\"payload\":{\"success\":true";
+    if (!utf8.startsWith(expected) || !utf8.endsWith('}'))
+        return false;
+    finish(id, QJsonObject{{QStringLiteral("success"), true}}, {});
+    return true;
 }
 
 void Connection::handleFrame(const Frame &frame)

@@ -36,6 +36,9 @@ public:
         NoFlags = 0,
         Priority = 0x1,   // goes out as soon as the session has an id, ahead of the ready gate
         Resendable = 0x2, // if the link drops before the reply, send it again on the next session
+        SuccessOnly = 0x4, // only {"success": true|false} of the reply is read: a big reply that
+                           // starts as the server writes a success is not parsed (rt/join-room's
+                           // member list, when the subscribe reply brings it anyway)
     };
     Q_DECLARE_FLAGS(RequestFlags, RequestFlag)
 
@@ -104,6 +107,7 @@ private:
     void onData(QWebSocket *socket, const QByteArray &utf8);
     void drainInbox();
     void handleData(const QByteArray &utf8);
+    bool finishSuccessOnly(const QByteArray &utf8);
     void onSocketError(QWebSocket *socket);
     void onSocketGone(QWebSocket *socket);
     void handleFrame(const Frame &frame);

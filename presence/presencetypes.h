@@ -2,6 +2,7 @@
 // Plain value types shared by the client layer and the models. No QObject, no sockets:
 // the models are fed these, and tests build them by hand.
 #include <QHash>
+#include <QJsonArray>
 #include <QJsonObject>
 #include <QJsonValue>
 #include <QList>
@@ -44,6 +45,8 @@ struct PresenceSnapshot {
     QList<MemberInfo> members;
     QJsonObject states;    // connectionId -> state object
     bool resync = false;   // true when taken after a reconnect
+    QJsonArray serverList; // the server's "present" array when members is exactly that list, else
+                           // empty: lets a reply hand it on instead of rebuilding 20,000 objects
 };
 
 } // namespace Hallway
