@@ -145,6 +145,39 @@ private Q_SLOTS:
         QCOMPARE(pushes.first().at(0).toString(), QStringLiteral("announce")); // the stray reply was not a push
     }
 
+    // SuccessOnly: a success reply in the server's own shape settles without a parse (its big
+    // member list is never read); any other reply to such a request takes the full path.
+    void successOnlyReplies()
+    {
+        FakeServer fake;
+        Connection c(fastOptions());
+        c.setUrls({fake.url()});
+        QSignalSpy errors(&c, &Connection::errorOccurred);
+        c.open();
+        QVERIFY(online(c));
+        Result ok, refused, broken, plain;
+        const auto flags = Connection::SuccessOnly;
+        const qint64 idOk = c.request(QStringLiteral("rt/join-room"), QJsonObject(), ok.fn(), flags);
+        const qint64 idRefused = c.request(QStringLiteral("rt/join-room"), QJsonObject(), refused.fn(), flags);
+        const qint64 idBroken = c.request(QStringLiteral("rt/join-room"), QJsonObject(), broken.fn(), flags);
+        const qint64 idPlain = c.request(QStringLiteral("rt/join-room"), QJsonObject(), plain.fn());
+        QVERIFY(TestUtil::waitUntil([&] { return fake.received.size() == 4; }));
+        // Valid JSON in the exact server shape, with a member list we never look at.
+        fake.send(QStringLiteral(R"({"id":%1,"command":"rt/join-room","payload":{"success":true,"present":[{"id":"x","metadata":{"userId":"u"}}]}})").arg(idOk));
+        fake.reply(int(idRefused), QStringLiteral("rt/join-room"), QJsonObject{{QStringLiteral("success"), false}});
+        // Not the server's shape (and not JSON): parsed, rejected as malformed, still pending.
+        fake.send(QStringLiteral(R"({"id":%1, "command":"rt/join-room","payload":{"success":true,)").arg(idBroken));
+        fake.send(QStringLiteral(R"({"id":%1,"command":"rt/join-room","payload":{"success":true,"present":[]}})").arg(idPlain));
+        QVERIFY(TestUtil::waitUntil([&] { return ok.done && refused.done && plain.done && !errors.isEmpty(); }));
+        QCOMPARE(ok.value.toObject(), (QJsonObject{{QStringLiteral("success"), true}}));
+        QVERIFY(ok.error.isNull());
+        QCOMPARE(refused.value.toObject().value(QStringLiteral("success")), QJsonValue(false));
+        QCOMPARE(plain.value.toObject().value(QStringLiteral("present")).toArray().size(), 0); // parsed whole
+        QCOMPARE(errors.first().at(0).toString(), QStringLiteral("EBADFRAME"));
+        QVERIFY(!broken.done);
+        QCOMPARE(c.status(), Connection::Status::Online);
+    }
+
     void timesOut()
     {
         FakeServer fake;
