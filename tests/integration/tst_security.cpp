@@ -28,13 +28,17 @@ constexpr int kOnlineMs = 8000;   // TLS handshake + upgrade + rt/assign-id on l
 
 QMutex logMutex;
 QStringList capturedLogs;
+int capturedHallwayDebug = 0; // proves debug lines were on, so the check below is not vacuous
 QtMessageHandler previousHandler = nullptr;
 
 void captureHandler(QtMsgType type, const QMessageLogContext &context, const QString &message)
 {
     {
         QMutexLocker lock(&logMutex);
-        capturedLogs << QString::fromLatin1(context.category ? context.category : "") + QLatin1Char(' ') + message;
+        const QString category = QString::fromLatin1(context.category ? context.category : "");
+        capturedLogs << category + QLatin1Char(' ') + message;
+        if (type == QtDebugMsg && category.startsWith(QLatin1String("hallway.")))
+            ++capturedHallwayDebug;
     }
     if (previousHandler)
         previousHandler(type, context, message);
@@ -86,10 +90,13 @@ class tst_Security : public QObject
         url.setPort(m_tls->port());
         return url;
     }
-    void assertTokenNeverLogged(const PresenceClient &client)
+    // withSession: a session was open, so the wire's debug lines must have been seen.
+    void assertTokenNeverLogged(const PresenceClient &client, bool withSession = true)
     {
         QMutexLocker lock(&logMutex);
         QVERIFY(!capturedLogs.isEmpty()); // the handler really saw the client's logging
+        if (withSession)
+            QVERIFY(capturedHallwayDebug > 0); // ... at debug level too
         for (const QString &line : std::as_const(capturedLogs))
             QVERIFY2(!line.contains(m_token), qPrintable(line));
         QVERIFY(!client.errorString().contains(m_token));
@@ -131,6 +138,7 @@ private Q_SLOTS:
     {
         QMutexLocker lock(&logMutex);
         capturedLogs.clear();
+        capturedHallwayDebug = 0;
     }
     void cleanup() { m_stack.printLogsIfFailed(); }
 
@@ -146,7 +154,7 @@ private Q_SLOTS:
         // Commands issued now fail at once instead of waiting for a reconnect that never comes.
         const Settled s = await(probe.client.command(QStringLiteral("rooms:list")), 2000);
         QVERIFY(s.done && !s.ok);
-        assertTokenNeverLogged(probe.client);
+        assertTokenNeverLogged(probe.client, false); // the TLS handshake never completed
     }
 
     void privateCaFileWorks()
@@ -258,5 +266,14 @@ private Q_SLOTS:
     }
 };
 
-QTEST_GUILESS_MAIN(tst_Security)
+int main(int argc, char *argv[])
+{
+    // CTest sets QT_LOGGING_RULES (hallway debug off) for every test, and environment rules
+    // beat QLoggingCategory::setFilterRules(): drop it, so this test's own rules apply.
+    qunsetenv("QT_LOGGING_RULES");
+    QCoreApplication app(argc, argv);
+    tst_Security test;
+    QTEST_SET_MAIN_SOURCE_PATH
+    return QTest::qExec(&test, argc, argv);
+}
 #include "tst_security.moc"
