@@ -7,6 +7,16 @@
 // publishPresenceState and its sends to chat:send, and declares our composed presence state
 // ({"status": online|away|busy|typing}) to each room after every snapshot and resync. The app
 // (or hallway-cli) creates one Session; it holds no socket code itself.
+//
+// It also tells each Room whether presence is known (false from the moment the link is not
+// online until that room's resync, room.h "Offline"), which releases the room's outbox, and
+// counts a sent message as activity for automatic away (usermodel.h, rule f).
+//
+// ROOM NAMES are normalised before use (normalizeRoomName): surrounding space and a leading
+// '#' dropped, lower case, every run of white space one '-', control characters removed, at
+// most 80 UTF-16 code units (never splitting a surrogate pair). "  Design Team " -> "design-team",
+// "Lobby" and "lobby" are one room. Such names always match the server's ROOM_NAME rule (first
+// character not white space or a control character, no control characters, 1..80 long).
 #include "activitymonitor.h"
 #include "modeloptions.h"
 #include "presenceclient.h"
@@ -31,6 +41,9 @@ class Session : public QObject
     Q_PROPERTY(Hallway::RoomListModel *rooms READ rooms CONSTANT)
     Q_PROPERTY(Hallway::StatusController *status READ status CONSTANT)
     Q_PROPERTY(Hallway::ActivityMonitor *activity READ activity CONSTANT)
+    // Who we are before the server tells us (offline start): shown on our pending messages.
+    Q_PROPERTY(QString selfUserId READ selfUserId WRITE setSelfUserId NOTIFY selfIdentityChanged)
+    Q_PROPERTY(QString selfName READ selfName WRITE setSelfName NOTIFY selfIdentityChanged)
 
 public:
     explicit Session(QObject *parent = nullptr);
@@ -44,8 +57,15 @@ public:
     ActivityMonitor *activity() const { return m_activity; }
     ModelOptions options() const { return m_options; }
     void setOptions(const ModelOptions &options); // for rooms joined afterwards
+    QString selfUserId() const { return m_selfUserId; }
+    void setSelfUserId(const QString &userId);
+    QString selfName() const { return m_selfName; }
+    void setSelfName(const QString &name);
 
-    // Creates the Room (or returns the existing one), joins and subscribes to presence,
+    // See "ROOM NAMES" above; "" when nothing is left.
+    Q_INVOKABLE static QString normalizeRoomName(const QString &name);
+
+    // Normalises the name, creates the Room (or returns the existing one), joins and subscribes to presence,
     // subscribes chat:<name> with historyLimit and declares our status there.
     Q_INVOKABLE Hallway::Room *join(const QString &name);
     Q_INVOKABLE void leave(const QString &name);
@@ -57,18 +77,24 @@ public:
 Q_SIGNALS:
     void roomAdded(Hallway::Room *room);
     void roomRemoved(const QString &name);
+    void selfIdentityChanged();
 
 private:
     void init();
     Room *roomForChannel(const QString &channel) const;
     void onSnapshot(const PresenceSnapshot &snapshot);
     void onStatusChanged();
+    void markLive(Room *room);
+    void ensureSelfListed(Room *room);
 
     PresenceClient *m_client;
     ModelOptions m_options;
     RoomListModel *m_rooms;
     ActivityMonitor *m_activity;
     StatusController *m_status;
+    QString m_selfUserId;
+    QString m_selfName;
+    QHash<QString, int> m_leaving; // rooms we asked to leave: their late roomLeft is not the new room's
 };
 
 } // namespace Hallway
