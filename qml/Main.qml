@@ -16,7 +16,12 @@ HallwayWindow {
     visible: true
     title: currentRoom ? qsTr("#%1 — Hallway").arg(currentRoom.name) : qsTr("Hallway")
 
-    Session { id: session }
+    Session {
+        id: session
+        // Who we are before the server says so: our pending messages show it (offline start).
+        selfUserId: AppSettings.userId
+        selfName: AppSettings.displayName
+    }
 
     readonly property var client: session.client
     property var currentRoom: null
@@ -31,32 +36,55 @@ HallwayWindow {
         client.open();
         joinStartupRooms(); // commands queue until the connection is ready: offline-first
     }
+    function showRoom(room) {
+        // Our typing stops in the room we leave the view of; its draft stays (Room.draft).
+        if (currentRoom && currentRoom !== room && currentRoom.typing)
+            currentRoom.typing.stop();
+        currentRoom = room;
+    }
     function selectRoom(name) {
-        currentRoom = session.room(name);
-        AppSettings.lastRoom = name;
+        const room = session.room(name);
+        if (!room)
+            return;
+        showRoom(room);
+        AppSettings.lastRoom = room.name;
     }
     function joinRoom(name) {
-        currentRoom = session.join(name);
-        AppSettings.rememberRoom(name);
-        AppSettings.lastRoom = name;
-        chatPage.focusComposer();
+        const room = session.join(name); // normalised: "Lobby" is #lobby (session.h)
+        if (!room)
+            return;
+        showRoom(room);
+        AppSettings.rememberRoom(room.name);
+        AppSettings.lastRoom = room.name;
+        Qt.callLater(chatPage.focusComposer); // its view is made for it first
+    }
+    function changeDisplayName(name) {
+        AppSettings.displayName = name;
+        // The server keeps our user id; the name changes for everyone at once.
+        client.setConnectionMetadata({ username: name }, "merge");
     }
     function leaveRoom(name) {
         session.leave(name);
         AppSettings.forgetRoom(name);
-        if (currentRoom && currentRoom.name === name)
+        const normal = session.normalizeRoomName(name);
+        AppSettings.forgetRoom(normal);
+        if (currentRoom === null || currentRoom.name === normal)
             currentRoom = AppSettings.rooms.length > 0 ? session.room(AppSettings.rooms[0]) : null;
     }
     function joinStartupRooms() {
         if (startupRoomsJoined)
             return;
         startupRoomsJoined = true;
-        const names = AppSettings.startupRooms;
-        for (let i = 0; i < names.length; ++i) {
-            session.join(names[i]);
-            AppSettings.rememberRoom(names[i]);
+        const names = [];
+        for (let i = 0; i < AppSettings.startupRooms.length; ++i) {
+            const room = session.join(AppSettings.startupRooms[i]);
+            if (!room || names.indexOf(room.name) >= 0)
+                continue;
+            names.push(room.name);
+            AppSettings.rememberRoom(room.name);
         }
-        const last = names.indexOf(AppSettings.lastRoom) >= 0 ? AppSettings.lastRoom : names[0];
+        const lastRoom = session.normalizeRoomName(AppSettings.lastRoom);
+        const last = names.indexOf(lastRoom) >= 0 ? lastRoom : names[0];
         if (last)
             selectRoom(last);
     }
@@ -91,7 +119,20 @@ HallwayWindow {
         }
     }
 
-    Component.onCompleted: if (AppSettings.autoConnect) startConnection()
+    Component.onCompleted: {
+        WindowGeometry.restore(window);
+        if (AppSettings.autoConnect)
+            startConnection();
+    }
+    // The window's size and place are remembered (saved a moment after each change and on close).
+    onClosing: WindowGeometry.save(window)
+    onWidthChanged: geometrySaver.restart()
+    onHeightChanged: geometrySaver.restart()
+    Timer {
+        id: geometrySaver
+        interval: 800
+        onTriggered: WindowGeometry.save(window)
+    }
 
     Shortcut {
         sequence: "Ctrl+W"
@@ -151,6 +192,9 @@ HallwayWindow {
             showJoinLeave: AppSettings.showJoinLeave
             showPeople: AppSettings.showPeople
             roomSuggestions: window.roomSuggestions
+            displayName: AppSettings.displayName
+            normalizeRoomName: (name) => session.normalizeRoomName(name)
+            onDisplayNameRequested: (name) => window.changeDisplayName(name)
             onRoomSelected: (name) => window.selectRoom(name)
             onJoinRequested: (name) => window.joinRoom(name)
             onLeaveRequested: (name) => window.leaveRoom(name)

@@ -184,5 +184,6 @@ Page {
         }
     }
 
-    Component.onCompleted: (userField.text === "" ? userField : urlField).forceActiveFocus()
+    // First run: the display name first (the user id is then suggested from it or typed next).
+    Component.onCompleted: (nameField.text === "" ? nameField : userField.text === "" ? userField : urlField).forceActiveFocus()
 }
