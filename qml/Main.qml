@@ -17,7 +17,12 @@ HallwayWindow {
     visible: true
     title: currentRoom ? qsTr("#%1 — Hallway").arg(currentRoom.name) : qsTr("Hallway")
 
-    Session { id: session }
+    Session {
+        id: session
+        // Who we are before the server says so: our pending messages show it (offline start).
+        selfUserId: AppSettings.userId
+        selfName: AppSettings.displayName
+    }
 
     // Sign-in tokens live in the OS keychain only. A typed token is saved once the server has
     // accepted it; one from --token-file/--token-env is used for this run and not saved.
@@ -80,32 +85,60 @@ HallwayWindow {
         client.open();
         joinStartupRooms(); // commands queue until the connection is ready: offline-first
     }
+    function showRoom(room) {
+        // Our typing stops in the room we leave the view of; its draft stays (Room.draft).
+        if (currentRoom && currentRoom !== room && currentRoom.typing)
+            currentRoom.typing.stop();
+        currentRoom = room;
+    }
     function selectRoom(name) {
-        currentRoom = session.room(name);
-        AppSettings.lastRoom = name;
+        const room = session.room(name);
+        if (!room)
+            return;
+        showRoom(room);
+        AppSettings.lastRoom = room.name;
     }
     function joinRoom(name) {
-        currentRoom = session.join(name);
-        AppSettings.rememberRoom(name);
-        AppSettings.lastRoom = name;
-        chatPage.focusComposer();
+        const room = session.join(name); // normalised: "Lobby" is #lobby (session.h)
+        if (!room)
+            return;
+        showRoom(room);
+        AppSettings.rememberRoom(room.name);
+        AppSettings.lastRoom = room.name;
+        Qt.callLater(chatPage.focusComposer); // its view is made for it first
+    }
+    function changeDisplayName(name) {
+        // The server pins who we are at sign-in (identity cannot change through metadata): a
+        // development account gets its new name by signing in again with it, which everyone
+        // sees at once. A token's name comes from whoever issued the token.
+        if (AppSettings.signInMode === "token")
+            return;
+        AppSettings.displayName = name;
+        client.url = AppSettings.connectUrl();
+        client.reconnect();
     }
     function leaveRoom(name) {
         session.leave(name);
         AppSettings.forgetRoom(name);
-        if (currentRoom && currentRoom.name === name)
+        const normal = session.normalizeRoomName(name);
+        AppSettings.forgetRoom(normal);
+        if (currentRoom === null || currentRoom.name === normal)
             currentRoom = AppSettings.rooms.length > 0 ? session.room(AppSettings.rooms[0]) : null;
     }
     function joinStartupRooms() {
         if (startupRoomsJoined)
             return;
         startupRoomsJoined = true;
-        const names = AppSettings.startupRooms;
-        for (let i = 0; i < names.length; ++i) {
-            session.join(names[i]);
-            AppSettings.rememberRoom(names[i]);
+        const names = [];
+        for (let i = 0; i < AppSettings.startupRooms.length; ++i) {
+            const room = session.join(AppSettings.startupRooms[i]);
+            if (!room || names.indexOf(room.name) >= 0)
+                continue;
+            names.push(room.name);
+            AppSettings.rememberRoom(room.name);
         }
-        const last = names.indexOf(AppSettings.lastRoom) >= 0 ? AppSettings.lastRoom : names[0];
+        const lastRoom = session.normalizeRoomName(AppSettings.lastRoom);
+        const last = names.indexOf(lastRoom) >= 0 ? lastRoom : names[0];
         if (last)
             selectRoom(last);
     }
@@ -164,6 +197,7 @@ HallwayWindow {
     }
 
     Component.onCompleted: {
+        WindowGeometry.restore(window);
         if (!AppSettings.autoConnect)
             return;
         if (AppSettings.signInMode !== "token") {
@@ -174,6 +208,15 @@ HallwayWindow {
             loadingToken = true;
             credentials.load(AppSettings.serverUrl);
         }
+    }
+    // The window's size and place are remembered (saved a moment after each change and on close).
+    onClosing: WindowGeometry.save(window)
+    onWidthChanged: geometrySaver.restart()
+    onHeightChanged: geometrySaver.restart()
+    Timer {
+        id: geometrySaver
+        interval: 800
+        onTriggered: WindowGeometry.save(window)
     }
 
     Shortcut {
@@ -257,6 +300,9 @@ HallwayWindow {
             selfName: session.selfName
             selfUserId: session.selfUserId
             accountNote: window.accountNote
+            displayName: AppSettings.displayName
+            normalizeRoomName: (name) => session.normalizeRoomName(name)
+            onDisplayNameRequested: (name) => window.changeDisplayName(name)
             onRoomSelected: (name) => window.selectRoom(name)
             onJoinRequested: (name) => window.joinRoom(name)
             onLeaveRequested: (name) => window.leaveRoom(name)

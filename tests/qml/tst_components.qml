@@ -198,15 +198,23 @@ Item {
             const b = banner({ status: ConnectionBanner.Reconnecting, nextRetryIn: 5 });
             verify(b.visible);
             const message = findChild(b, "bannerMessage");
-            compare(message.text, "Reconnecting in 5 s");
+            compare(message.text, "Connection lost — reconnecting in 5 s");
             const retry = findChild(b, "retryNowButton");
             verify(retry.visible);
+            verify(!retry.flat); // a real button, not text
             compare(retry.Accessible.name, "Retry now");
             const spy = createTemporaryObject(spyComponent, root, { target: b, signalName: "retryNowRequested" });
             mouseClick(retry);
             compare(spy.count, 1);
             b.nextRetryIn = 1;
-            compare(message.text, "Reconnecting in 1 s");
+            compare(message.text, "Connection lost — reconnecting in 1 s");
+        }
+
+        // After a drop, each new attempt is still "Connection lost", never a plain "Connecting…".
+        function test_attemptAfterDropSaysConnectionLost() {
+            const b = banner({ status: ConnectionBanner.Connecting, wasOnline: true });
+            compare(b.kind, "reconnecting");
+            compare(findChild(b, "bannerMessage").text, "Connection lost — reconnecting…");
         }
 
         function test_authErrorMessage() {
