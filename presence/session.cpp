@@ -143,10 +143,11 @@ void Session::init()
             feed->apply(event);
     });
     connect(m_client, &PresenceClient::resynced, this, [this](const QString &name) {
-        if (Room *r = room(name)) {
+        // No republish here: the client already re-declared the last state we set (whoever set
+        // it: the typing publisher or a direct publishPresenceState), and a second publish of
+        // the composed status would overwrite a state set directly (one owner: the client).
+        if (Room *r = room(name))
             markLive(r);
-            r->typing()->republish();
-        }
     });
     connect(m_client, &PresenceClient::roomFailed, this,
             [this](const QString &name, const QString &code, const QString &message) {
@@ -229,8 +230,8 @@ void Session::onSnapshot(const PresenceSnapshot &snapshot)
     if (!snapshot.resync) // a resync's room is live at resynced(), once everything is back
         r->setPresenceKnown(true);
     ensureSelfListed(r);
-    // Declare our composed state again: after a reconnect the server has forgotten it. A
-    // resync snapshot is followed by resynced(), which republishes once the room is complete.
+    // A room we just joined gets our composed status. After a reconnect the client itself
+    // re-declares whatever state we set last, so nothing is published twice.
     if (!snapshot.resync)
         r->typing()->republish();
 }
