@@ -158,6 +158,25 @@ Pane {
             }
         }
 
+        // The room's member list could not be refreshed on several reconnects in a row.
+        Pane {
+            objectName: "presenceErrorBar"
+            visible: view.room !== null && view.room.presenceError !== ""
+            Layout.fillWidth: true
+            topPadding: 4
+            bottomPadding: 4
+            leftPadding: Theme.largeSpacing
+            background: Rectangle { color: Theme.hover }
+            Accessible.role: Accessible.AlertMessage
+            Accessible.name: view.room ? view.room.presenceError : ""
+            contentItem: Label {
+                text: view.room ? view.room.presenceError : ""
+                textFormat: Text.PlainText
+                wrapMode: Text.Wrap
+                color: Theme.mutedText
+            }
+        }
+
         MessageList {
             id: messages
             objectName: "messageList"
