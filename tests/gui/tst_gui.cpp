@@ -664,6 +664,20 @@ private Q_SLOTS:
         check("after switching rooms");
     }
 
+    // Item 10: a room that got many messages while another one was shown opens at its newest.
+    void returningToRoomShowsNewest()
+    {
+        QVERIFY(m_peer);
+        selectRoom(QStringLiteral("design"));
+        for (int i = 1; i <= 40; ++i)
+            peerSend(QStringLiteral("random"), QStringLiteral("random line %1").arg(i));
+        QVERIFY(!m_peer->waitFor(ev(QStringLiteral("message"), {{QStringLiteral("text"), QStringLiteral("random line 40")}})).isEmpty());
+        QTest::qWait(300);
+        selectRoom(QStringLiteral("random"));
+        QTRY_VERIFY_WITH_TIMEOUT(shownMessages().join(QLatin1Char('\n')).endsWith(QStringLiteral(": random line 40")), kWaitMs);
+        QVERIFY(!findByAccessibleNamePrefix(root(), QStringLiteral("Jump to latest")));
+    }
+
     // Item 6: after leaving and joining again we are in our own people list.
     void selfListedAfterRejoin()
     {
