@@ -770,6 +770,7 @@ private Q_SLOTS:
         QVERIFY(!findByAccessibleName(root(), QStringLiteral("Nobody here yet.")));
         QVERIFY(findByAccessibleName(root(), QStringLiteral("Offline, presence unknown"))); // the header, not "N online"
         QVERIFY(findByAccessibleName(root(), QStringLiteral("Your status: Offline")));
+        QVERIFY(findByAccessibleName(root(), QStringLiteral("Room lobby, offline"))); // the sidebar counts nobody
         QTRY_VERIFY_WITH_TIMEOUT(findByAccessibleName(root(), QString::fromUtf8("Waiting for the connection…")), kWaitMs);
         QVERIFY(!findByAccessibleName(root(), QStringLiteral("Retry sending")));
         QStringList shown;
