@@ -25,11 +25,13 @@ ListView {
         positionViewAtEnd();
         Qt.callLater(positionViewAtEnd); // again once the new delegates have their heights
     }
-    // The view is shown again (room switch): at the end if the reader was there.
+    // The view is shown again (room switch): at the end if the reader was there. A hidden
+    // list cannot position itself (no layout while hidden), so this runs once it is shown.
     function returnToView() {
         if (stickToEnd)
-            jumpToEnd();
+            Qt.callLater(jumpToEnd);
     }
+    onVisibleChanged: if (visible) returnToView()
     function noteUserMove() {
         stickToEnd = atYEnd;
         if (stickToEnd)

@@ -25,6 +25,7 @@ Pane {
     property string selfStatus: ""
     property string accountNote: ""       // how we signed in / where the token is kept
     property var normalize: function(name) { return name.trim().toLowerCase() }
+    property bool online: true // false while the link is down: no counts we cannot know
 
     signal roomSelected(string name)
     signal joinRequested(string name)
@@ -150,7 +151,8 @@ Pane {
                 hoverEnabled: true
                 highlighted: current
                 Accessible.role: Accessible.ListItem
-                Accessible.name: qsTr("Room %1, %n online", "", onlineCount).arg(name)
+                Accessible.name: sidebar.online ? qsTr("Room %1, %n online", "", onlineCount).arg(name)
+                                                : qsTr("Room %1, offline").arg(name)
                 onClicked: sidebar.roomSelected(name)
                 Keys.onReturnPressed: sidebar.roomSelected(name)
 
@@ -192,7 +194,7 @@ Pane {
                                 objectName: "occupancy"
                                 anchors.right: parent.right
                                 anchors.verticalCenter: parent.verticalCenter
-                                text: qsTr("%n online", "", roomItem.onlineCount)
+                                text: sidebar.online ? qsTr("%n online", "", roomItem.onlineCount) : qsTr("offline")
                                 color: Theme.mutedText
                                 font.pointSize: Qt.application.font.pointSize * 0.8
                                 visible: !parent.showLeave

@@ -89,6 +89,7 @@ Page {
             currentRoom: page.currentRoomName
             suggestions: page.roomSuggestions
             normalize: page.normalizeRoomName
+            online: page.online
             onRoomSelected: (name) => page.roomSelected(name)
             onJoinRequested: (name) => page.joinRequested(name)
             onLeaveRequested: (name) => page.leaveRequested(name)

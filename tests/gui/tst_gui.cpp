@@ -763,6 +763,20 @@ private Q_SLOTS:
         check("after switching rooms");
     }
 
+    // Item 10: a room that got many messages while another one was shown opens at its newest.
+    void returningToRoomShowsNewest()
+    {
+        QVERIFY(m_peer);
+        selectRoom(QStringLiteral("design"));
+        for (int i = 1; i <= 40; ++i)
+            peerSend(QStringLiteral("random"), QStringLiteral("random line %1").arg(i));
+        QVERIFY(!m_peer->waitFor(ev(QStringLiteral("message"), {{QStringLiteral("text"), QStringLiteral("random line 40")}})).isEmpty());
+        QTest::qWait(300);
+        selectRoom(QStringLiteral("random"));
+        QTRY_VERIFY_WITH_TIMEOUT(shownMessages().join(QLatin1Char('\n')).endsWith(QStringLiteral(": random line 40")), kWaitMs);
+        QVERIFY(!findByAccessibleNamePrefix(root(), QStringLiteral("Jump to latest")));
+    }
+
     // Item 6: after leaving and joining again we are in our own people list.
     void selfListedAfterRejoin()
     {
@@ -855,6 +869,7 @@ private Q_SLOTS:
         QVERIFY(!findByAccessibleName(root(), QStringLiteral("Nobody here yet.")));
         QVERIFY(findByAccessibleName(root(), QStringLiteral("Offline, presence unknown"))); // the header, not "N online"
         QVERIFY(findByAccessibleName(root(), QStringLiteral("Your status: Offline")));
+        QVERIFY(findByAccessibleName(root(), QStringLiteral("Room lobby, offline"))); // the sidebar counts nobody
         QTRY_VERIFY_WITH_TIMEOUT(findByAccessibleName(root(), QString::fromUtf8("Waiting for the connection…")), kWaitMs);
         QVERIFY(!findByAccessibleName(root(), QStringLiteral("Retry sending")));
         QStringList shown;
