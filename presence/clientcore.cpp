@@ -206,6 +206,7 @@ public:
     struct ChannelRec {
         int historyLimit = 0;
         bool active = false;               // history delivered: live messages may flow
+        bool established = false;          // subscribed once: a resync subscribes it again
         QList<QJsonValue> buffered;        // live messages that raced the subscribe reply
     };
     using SnapshotFn = std::function<void(const PresenceSnapshot *, const RtError &)>;
@@ -745,6 +746,7 @@ public:
                         return;
                     const QJsonArray history = parseHistory(r.toObject().value(kHistory));
                     it->active = true;
+                    it->established = true;
                     const QList<QJsonValue> buffered = std::exchange(it->buffered, {});
                     Q_EMIT q->historyReceived(channel, history, replay);
                     for (const QJsonValue &m : buffered)
@@ -891,6 +893,10 @@ public:
                 resolveOfflineState(room, {});
         // (5) resubscribe channels; their history is a replay the models de-duplicate.
         for (auto it = channels.cbegin(); it != channels.cend(); ++it) {
+            // A first subscribe still queued goes out by itself after the rooms it may need
+            // (chat:<room> is for members): sending it here would race ahead of its join.
+            if (!it->established)
+                continue;
             rest->add();
             subscribeChannelNow(it.key(), it->historyLimit, true, flags,
                                 [rest, ch = it.key()](const QJsonArray *, const RtError &e) {

@@ -4,6 +4,7 @@
 #include "serverstack.h"
 #include "session.h"
 
+#include <QRegularExpression>
 #include <QSignalSpy>
 #include <QTest>
 
@@ -25,6 +26,29 @@ class tst_Session : public QObject
 private Q_SLOTS:
     void initTestCase() { QVERIFY2(m_stack.start(), qPrintable(m_stack.errorString())); }
     void cleanup() { m_stack.printLogsIfFailed(); }
+
+    // Joining before the link is up (the app does, offline-first): the chat subscription goes
+    // out after its join, never as part of the first session's resync (chat is for members).
+    void joinBeforeConnectingSubscribesChatOnce()
+    {
+        QTest::failOnWarning(QRegularExpression(QStringLiteral("resubscribe of .* failed")));
+        Session early;
+        Room *room = early.join(QStringLiteral("room:early"));
+        QVERIFY(room);
+        QVERIFY(open(early, "early"));
+        QVERIFY(TestUtil::waitUntil([&] { return room->isJoined() && room->memberCount() == 1; }));
+        Session peer;
+        QVERIFY(open(peer, "peer"));
+        Room *other = peer.join(QStringLiteral("room:early"));
+        QVERIFY(TestUtil::waitUntil([&] { return other->isJoined(); }));
+        other->sendMessage(QStringLiteral("are you subscribed?"));
+        QVERIFY(TestUtil::waitUntil([&] {
+            for (int r = 0; r < room->messages()->rowCount(); ++r)
+                if (room->messages()->at(r).text == QLatin1String("are you subscribed?"))
+                    return true;
+            return false;
+        }));
+    }
 
     void twoPeopleTypeGoAwayAndChat()
     {
