@@ -492,8 +492,12 @@ public:
                 done(nullptr, parts->joinError);
                 return;
             }
-            if (alsoJoin)
+            if (alsoJoin) {
                 setJoined(roomName, true);
+                // We are in the room now: our own id seen leaving it earlier (a leave and rejoin
+                // keep the connection id) must not keep us out of this snapshot.
+                departed[roomName].remove(conn->connectionId());
+            }
             finishSnapshot(roomName, resync, parts->subscribe, parts->subscribeError, parts->state,
                            parts->stateError, done);
         });

@@ -48,6 +48,24 @@ private Q_SLOTS:
         QVERIFY(alice.client.isSubscribed(QStringLiteral("lobby")));
     }
 
+    // Leaving and joining again keeps the connection id; the new snapshot lists us however
+    // the server orders the pipelined join and reads (our leave was seen before it).
+    void leaveAndRejoinSnapshotListsUs()
+    {
+        ClientProbe alice(url(QStringLiteral("alice")));
+        QVERIFY(alice.openAndWait());
+        const QString room = QStringLiteral("rejoin");
+        QVERIFY(await(alice.client.joinRoom(room)).ok);
+        const QString self = alice.client.connectionId();
+        for (int round = 0; round < 5; ++round) {
+            alice.client.leaveRoom(room);
+            const Settled again = await(alice.client.joinRoom(room));
+            QVERIFY(again.ok);
+            QVERIFY2(ClientProbe::hasMember(alice.snapshots.last(), self), qPrintable(QString::number(round)));
+            QVERIFY(alice.client.isJoined(room));
+        }
+    }
+
     void presenceEventsAreDeduplicatedAndIdempotent()
     {
         const QString room = QStringLiteral("room:events");
