@@ -1147,32 +1147,25 @@ void ClientCore::joinRoom(const QString &room, bool subscribe, Done done)
 
 void ClientCore::leaveRoom(const QString &room, Done done)
 {
-    const bool wasSubscribed = d->rooms.value(room).subscribed;
     d->setJoined(room, false); // intent first: a reconnect meanwhile must not rejoin it
     d->desired.remove(room);
+    // Unsubscribe in the same breath, not after the leave's reply: a join of the same room
+    // asked for meanwhile sends its own subscribe, which a late unsubscribe would undo.
+    if (d->rooms.value(room).subscribed) {
+        d->setSubscribed(room, false);
+        d->request(QStringLiteral("rt/unsubscribe-presence"), QJsonObject{{kRoomName, room}}, {}, Connection::Resendable);
+    }
     d->request(QStringLiteral("rt/leave-room"), QJsonObject{{kRoomName, room}},
-               [this, done, room, wasSubscribed](const QJsonValue &, const RtError &e) {
-                   auto finish = [this, done, room](const RtError &err) {
-                       if (!err.isNull()) {
-                           done({}, err);
-                           return;
-                       }
-                       if (!d->rooms.value(room).joined) // not re-joined meanwhile
-                           d->forgetRoom(room);
-                       Q_EMIT roomLeft(room);
-                       done(QJsonObject{{kSuccess, true}}, {});
-                   };
-                   if (!e.isNull() || !wasSubscribed) {
-                       finish(e);
+               [this, done, room](const QJsonValue &, const RtError &e) {
+                   if (!e.isNull()) {
+                       done({}, e);
                        return;
                    }
-                   d->request(QStringLiteral("rt/unsubscribe-presence"), QJsonObject{{kRoomName, room}},
-                              [this, room, finish](const QJsonValue &, const RtError &) {
-                                  auto it = d->rooms.find(room);
-                                  if (it != d->rooms.end() && !it->joined)
-                                      d->setSubscribed(room, false);
-                                  finish({});
-                              }, Connection::Resendable);
+                   const auto it = d->rooms.constFind(room);
+                   if (it != d->rooms.cend() && !it->joined && !it->snapshotInFlight) // not re-joined meanwhile
+                       d->forgetRoom(room);
+                   Q_EMIT roomLeft(room);
+                   done(QJsonObject{{kSuccess, true}}, {});
                },
                Connection::Resendable);
 }
