@@ -7,6 +7,7 @@
 #include "roomlistmodel.h"
 #include "session.h"
 
+#include <QDateTime>
 #include <QSettings>
 #include <QUrl>
 
@@ -236,7 +237,10 @@ void UnreadModel::loadMark(State &state, const QString &name)
     const ReadMarks::Mark mark = m_persistent ? ReadMarks::load(m_server, name) : ReadMarks::Mark();
     state.lastReadId = mark.id;
     state.lastReadTs = mark.tsMs;
-    state.hasMark = mark.isValid();
+    state.hasMark = true;
+    // A room met for the first time: its history is old news, what comes from now on is not.
+    if (!mark.isValid())
+        state.lastReadTs = QDateTime::currentMSecsSinceEpoch();
 }
 
 bool UnreadModel::counts(const State &state, int row, bool *mention) const
@@ -254,8 +258,7 @@ void UnreadModel::rowsAdded(const QString &name, int first, int last)
     auto it = m_states.find(name);
     if (it == m_states.end() || !it->room)
         return;
-    // Reading it, or meeting the room for the first time: everything there is counts as read.
-    if (isReading(name) || !it->hasMark) {
+    if (isReading(name)) {
         markRead(name);
         return;
     }

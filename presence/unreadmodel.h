@@ -4,7 +4,7 @@
 // word, or @userId). A room counts as read while it is the currentRoom and the window is
 // active; reading remembers the newest message's id and time per server and room in
 // ReadMarks, so counts survive restarts (history replayed after a restart counts only what
-// is newer than the mark). A room seen for the first time starts read. It also tells the
+// is newer than the mark). In a room met for the first time, what was there before counts as read. It also tells the
 // desktop layer about each new unread live message (messageArrived) and each room read
 // (roomRead), for notifications. It forwards every other role to the RoomListModel, so it
 // can replace it in a view. Given a Session it wires itself (rooms, self, server, live

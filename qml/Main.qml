@@ -15,9 +15,36 @@ HallwayWindow {
     minimumWidth: 760
     minimumHeight: 480
     visible: true
-    title: currentRoom ? qsTr("#%1 — Hallway").arg(currentRoom.name) : qsTr("Hallway")
+    title: (unread.totalUnread > 0 ? qsTr("(%1) ").arg(unread.totalUnread) : "")
+           + (currentRoom ? qsTr("#%1 — Hallway").arg(currentRoom.name) : qsTr("Hallway"))
 
     Session { id: session }
+
+    // Unread and mention counts per room; the room we look at in the active window is read.
+    UnreadModel {
+        id: unread
+        session: session
+        currentRoom: window.currentRoom ? window.currentRoom.name : ""
+        active: window.active && window.visible
+    }
+    // For the desktop layer in C++ (notifications, tray, launcher badge, a second instance).
+    readonly property alias hallwaySession: session
+    readonly property alias unreadModel: unread
+    property bool keepInTray: false // set by the desktop layer when the tray option is on
+    onClosing: (close) => {
+        if (keepInTray) {
+            close.accepted = false;
+            window.hide();
+        }
+    }
+    function showRoom(name) {
+        if (name === "")
+            return;
+        if (session.room(name))
+            selectRoom(name);
+        else
+            joinRoom(name);
+    }
 
     // Sign-in tokens live in the OS keychain only. A typed token is saved once the server has
     // accepted it; one from --token-file/--token-env is used for this run and not saved.
@@ -241,7 +268,7 @@ HallwayWindow {
         ChatPage {
             id: chatPage
             objectName: "chatPage"
-            rooms: session.rooms
+            rooms: unread
             room: window.currentRoom
             // Reading the token from the keychain is part of connecting.
             connectionStatus: window.loadingToken && window.client.status === PresenceClient.Offline

@@ -91,6 +91,10 @@ Pane {
                 required property int onlineCount
                 required property int memberCount
                 required property string typingText
+                required property var model
+                // From an UnreadModel; a plain room list has neither role.
+                readonly property int unread: model.unread !== undefined ? model.unread : 0
+                readonly property int mentions: model.mentions !== undefined ? model.mentions : 0
                 readonly property bool current: name === sidebar.currentRoom
 
                 width: ListView.view.width
@@ -102,6 +106,8 @@ Pane {
                 highlighted: current
                 Accessible.role: Accessible.ListItem
                 Accessible.name: qsTr("Room %1, %n online", "", onlineCount).arg(name)
+                                 + (unread > 0 ? ", " + qsTr("%n unread", "", unread) : "")
+                                 + (mentions > 0 ? ", " + qsTr("%n mentions", "", mentions) : "")
                 onClicked: sidebar.roomSelected(name)
                 Keys.onReturnPressed: sidebar.roomSelected(name)
 
@@ -129,8 +135,27 @@ Pane {
                             text: roomItem.name
                             textFormat: Text.PlainText
                             elide: Text.ElideRight
-                            font.weight: roomItem.current ? Font.DemiBold : Font.Normal
+                            font.weight: roomItem.current || roomItem.unread > 0 ? Font.DemiBold : Font.Normal
                             Layout.fillWidth: true
+                        }
+                        // Unread badge: the count, or "@n" in the alert colour when we were mentioned.
+                        Rectangle {
+                            objectName: "unreadBadge"
+                            visible: roomItem.unread > 0
+                            readonly property string text: badgeLabel.text
+                            readonly property bool mention: roomItem.mentions > 0
+                            implicitWidth: Math.max(implicitHeight, badgeLabel.implicitWidth + 10)
+                            implicitHeight: badgeLabel.implicitHeight + 2
+                            radius: implicitHeight / 2
+                            color: mention ? Theme.busy : Theme.accent
+                            Label {
+                                id: badgeLabel
+                                anchors.centerIn: parent
+                                text: roomItem.mentions > 0 ? "@" + roomItem.mentions : roomItem.unread
+                                color: "white"
+                                font.weight: Font.Bold
+                                font.pointSize: Qt.application.font.pointSize * 0.75
+                            }
                         }
                         Label {
                             objectName: "occupancy"
