@@ -106,8 +106,8 @@ Pane {
                 highlighted: current
                 Accessible.role: Accessible.ListItem
                 Accessible.name: qsTr("Room %1, %n online", "", onlineCount).arg(name)
-                                 + (unread > 0 ? ", " + qsTr("%n unread", "", unread) : "")
-                                 + (mentions > 0 ? ", " + qsTr("%n mentions", "", mentions) : "")
+                                 + (unread > 0 ? ", " + qsTr("%1 unread").arg(unread) : "")
+                                 + (mentions > 0 ? ", " + qsTr("%1 mentioning you").arg(mentions) : "")
                 onClicked: sidebar.roomSelected(name)
                 Keys.onReturnPressed: sidebar.roomSelected(name)
 

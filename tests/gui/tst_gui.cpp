@@ -453,6 +453,51 @@ private Q_SLOTS:
         QCOMPARE(copies, 1);
     }
 
+    // Messages in a room we are not looking at: bold name, a count badge, "@n" in the alert
+    // colour when they mention us, the total in the title; opening the room reads it.
+    void unreadAndMentionBadges()
+    {
+        QVERIFY(m_peer);
+        const QString design = QStringLiteral("design");
+        m_peer->send({{QStringLiteral("op"), QStringLiteral("join")}, {QStringLiteral("room"), design}});
+        QVERIFY(!m_peer->waitFor(ev(QStringLiteral("reply"), {{QStringLiteral("op"), QStringLiteral("join")},
+                                                             {QStringLiteral("room"), design}})).isEmpty());
+        QMetaObject::invokeMethod(m_window, "joinRoom", Q_ARG(QVariant, design));
+        QMetaObject::invokeMethod(m_window, "selectRoom", Q_ARG(QVariant, kRoom));
+        QTRY_VERIFY_WITH_TIMEOUT(findByAccessibleName(root(), QStringLiteral("Room lobby")), kWaitMs);
+        QTRY_VERIFY_WITH_TIMEOUT(findByAccessibleName(root(), QStringLiteral("Room design, 2 online")), kWaitMs);
+
+        for (const QString &text : {QStringLiteral("mockups are up"), QStringLiteral("You Tester, can you look?")})
+            m_peer->send({{QStringLiteral("op"), QStringLiteral("send")}, {QStringLiteral("room"), design},
+                          {QStringLiteral("text"), text}});
+        const QString row = QStringLiteral("Room design, 2 online, 2 unread, 1 mentioning you");
+        QTRY_VERIFY_WITH_TIMEOUT(findByAccessibleName(root(), row), kWaitMs);
+        QQuickItem *badge = nullptr;
+        QList<QQuickItem *> badges;
+        collect(findByAccessibleName(root(), row), [](QQuickItem *i) { return i->objectName() == QLatin1String("unreadBadge"); }, &badges);
+        QCOMPARE(badges.size(), 1);
+        badge = badges.constFirst();
+        QVERIFY(badge->isVisible());
+        QCOMPARE(badge->property("text").toString(), QStringLiteral("@1"));
+        QVERIFY(badge->property("mention").toBool());
+        QVERIFY(m_window->title().startsWith(QStringLiteral("(2) ")));
+        QVERIFY(findByAccessibleName(root(), QStringLiteral("Room lobby, 2 online"))); // no badge on the room we read
+        const QString shot = QDir::current().filePath(QStringLiteral("tst_gui_unread.png"));
+        QVERIFY(m_window->grabWindow().save(shot));
+        qInfo() << "screenshot:" << shot;
+
+        // Opening the room reads it.
+        QMetaObject::invokeMethod(m_window, "selectRoom", Q_ARG(QVariant, design));
+        QTRY_VERIFY_WITH_TIMEOUT(findByAccessibleName(root(), QStringLiteral("Room design, 2 online")), kWaitMs);
+        QVERIFY(!badge->isVisible());
+        QVERIFY(!m_window->title().startsWith(QStringLiteral("(")));
+
+        QMetaObject::invokeMethod(m_window, "leaveRoom", Q_ARG(QVariant, design));
+        QMetaObject::invokeMethod(m_window, "selectRoom", Q_ARG(QVariant, kRoom));
+        m_peer->send({{QStringLiteral("op"), QStringLiteral("leave")}, {QStringLiteral("room"), design}});
+        QTRY_VERIFY_WITH_TIMEOUT(findByAccessibleName(root(), QStringLiteral("Room lobby")), kWaitMs);
+    }
+
     void tabOrder()
     {
         QQuickItem *rooms = findByAccessibleName(root(), QStringLiteral("Joined rooms"));
