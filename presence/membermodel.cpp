@@ -116,14 +116,23 @@ void MemberModel::setAllowHttpAvatars(bool allow)
     m_allowHttpAvatars = allow;
 }
 
+QString MemberModel::baseStatusOf(const QJsonValue &state)
+{
+    const QString status = statusOf(state);
+    if (status != QLatin1String("typing"))
+        return status;
+    // {"status":"typing","base":"away"}: typing while away. Without a usable base (other
+    // clients, older Hallway versions) a typist is online.
+    const QString base = state.toObject().value(QLatin1String("base")).toString();
+    if (base == QLatin1String("away") || base == QLatin1String("busy"))
+        return base;
+    return QStringLiteral("online");
+}
+
 void MemberModel::deriveStatus(Member &m)
 {
-    m.status = statusOf(m.state);
-    m.typing = m.status == QLatin1String("typing");
-    if (m.typing && m.typingExpired) {
-        m.typing = false;
-        m.status = QStringLiteral("online");
-    }
+    m.status = baseStatusOf(m.state);
+    m.typing = statusOf(m.state) == QLatin1String("typing") && !m.typingExpired;
 }
 
 void MemberModel::emitChanged(int row, const QList<int> &roles)
@@ -260,7 +269,7 @@ bool MemberModel::expireTyping(const QString &connectionId)
         return false;
     m.typingExpired = true;
     deriveStatus(m);
-    emitChanged(row, {StatusRole, TypingRole});
+    emitChanged(row, {TypingRole});
     return true;
 }
 

@@ -34,8 +34,8 @@ public:
         NameRole,
         AvatarRole,     // an https URL from metadata.avatar, or "" (refused or none)
         StateRole,      // QVariantMap: the raw state object ({} when none)
-        StatusRole,     // "online" | "away" | "busy" | "typing" | a custom string ("ready")
-        TypingRole,     // bool
+        StatusRole,     // "online" | "away" | "busy" | a custom string ("ready"); never "typing"
+        TypingRole,     // bool: a flag on top of the status (typing while busy stays busy)
         IsSelfRole,     // bool: this connection is ours
         MetadataRole,   // QVariantMap: the raw connection metadata
     };
@@ -79,15 +79,19 @@ public:
     bool remove(const QString &connectionId);
     QList<int> setState(const QString &connectionId, const QJsonValue &state); // changed roles
     QList<int> setMetadata(const QString &connectionId, const QJsonValue &metadata);
-    bool expireTyping(const QString &connectionId); // typing aged out locally: typing=false, status "online"
+    bool expireTyping(const QString &connectionId); // typing aged out locally: typing=false, status unchanged
     void setSelfConnectionId(const QString &connectionId);
     // Avatars from metadata are kept only when https (safeurl.h); true also accepts http://
     // (local development). Applies to metadata filled in afterwards.
     void setAllowHttpAvatars(bool allow);
     bool allowHttpAvatars() const { return m_allowHttpAvatars; }
 
-    // "online" when there is no state or no string status, otherwise state.status.
+    // "online" when there is no state or no string status, otherwise state.status (raw: may be
+    // "typing").
     static QString statusOf(const QJsonValue &state);
+    // The status a state shows (see usermodel.h, PRESENCE RULES): state.status, except that
+    // {"status":"typing","base":"away"|"busy"} is that base and any other typing state "online".
+    static QString baseStatusOf(const QJsonValue &state);
     static bool isStandardStatus(const QString &status); // online, away, busy, typing
 
 Q_SIGNALS:

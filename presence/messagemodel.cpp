@@ -51,6 +51,7 @@ QHash<int, QByteArray> MessageModel::roleNames() const
         {ErrorRole, "error"},
         {HueRole, "hue"},
         {InitialsRole, "initials"},
+        {DayRole, "day"},
     };
 }
 
@@ -80,6 +81,7 @@ QVariant MessageModel::roleData(int row, int role) const
     case ErrorRole: return m.error;
     case HueRole: return hueForKey(m.senderId);
     case InitialsRole: return initialsFor(m.senderName.isEmpty() ? m.senderId : m.senderName);
+    case DayRole: return QDateTime::fromMSecsSinceEpoch(m.tsMs).toLocalTime().date().toString(Qt::ISODate);
     default: return {};
     }
 }
@@ -221,14 +223,28 @@ void MessageModel::refreshHeader(int row, bool before)
         changed(row, {ShowHeaderRole});
 }
 
+int MessageModel::firstTrailingPending() const
+{
+    int row = int(m_rows.size());
+    while (row > 0 && m_rows.at(row - 1).pending)
+        --row;
+    return row;
+}
+
 void MessageModel::append(const Message &m)
 {
-    const int row = int(m_rows.size());
+    // Our messages still waiting for the server stay at the bottom: what arrives meanwhile
+    // goes above them (their place by time comes with the server's timestamp).
+    const int row = m.pending ? int(m_rows.size()) : firstTrailingPending();
+    const bool nextBefore = row < m_rows.size() ? showHeaderAt(row) : false;
     beginInsertRows(QModelIndex(), row, row);
-    m_rows.append(m);
-    if (!m_indexDirty)
+    m_rows.insert(row, m);
+    if (row + 1 < m_rows.size())
+        m_indexDirty = true;
+    else if (!m_indexDirty)
         indexRow(row);
     endInsertRows();
+    refreshHeader(row + 1, nextBefore);
     trim();
     Q_EMIT countChanged();
 }
@@ -254,10 +270,11 @@ void MessageModel::insertSorted(const QList<Message> &messages)
 {
     for (const Message &m : messages) {
         // Upper bound by timestamp: equal timestamps keep arrival order.
-        const auto pos = std::upper_bound(m_rows.cbegin(), m_rows.cend(), m.tsMs,
+        const int settled = firstTrailingPending(); // our waiting messages stay last
+        const auto pos = std::upper_bound(m_rows.cbegin(), m_rows.cbegin() + settled, m.tsMs,
                                           [](qint64 ts, const Message &r) { return ts < r.tsMs; });
         const int row = int(pos - m_rows.cbegin());
-        if (row == m_rows.size()) {
+        if (row == settled) {
             append(m);
             continue;
         }
@@ -286,7 +303,7 @@ void MessageModel::settle(int row, const Message &from)
     }
     if (from.tsMs && m.tsMs != from.tsMs) {
         m.tsMs = from.tsMs;
-        roles << TimestampRole;
+        roles << TimestampRole << DayRole;
     }
     if (m.pending) {
         m.pending = false;
@@ -305,6 +322,29 @@ void MessageModel::settle(int row, const Message &from)
         roles << ShowHeaderRole;
     changed(row, roles);
     refreshHeader(row + 1, nextHeader);
+    placeByTime(row);
+}
+
+void MessageModel::placeByTime(int row)
+{
+    // A message sent late (the outbox, a retry) takes its place by the server's timestamp,
+    // below what others wrote meanwhile, instead of staying where it was typed.
+    const qint64 ts = m_rows.at(row).tsMs;
+    int to = row;
+    while (to + 1 < m_rows.size() && m_rows.at(to + 1).tsMs <= ts && !m_rows.at(to + 1).pending)
+        ++to; // our own later messages still waiting stay below: they were typed later
+    while (to - 1 >= 0 && m_rows.at(to - 1).tsMs > ts)
+        --to;
+    if (to == row)
+        return;
+    beginMoveRows(QModelIndex(), row, row, QModelIndex(), to > row ? to + 1 : to);
+    m_rows.move(row, to);
+    m_indexDirty = true;
+    endMoveRows();
+    const int lo = qMax(0, qMin(row, to) - 1);
+    const int hi = qMin(int(m_rows.size()) - 1, qMax(row, to) + 1);
+    // The header flag of the neighbours at both places may change.
+    Q_EMIT dataChanged(index(lo, 0), index(hi, 0), {ShowHeaderRole});
 }
 
 int MessageModel::addHistory(const QJsonArray &history)
@@ -333,7 +373,7 @@ int MessageModel::addHistory(const QJsonArray &history)
     }
     if (fresh.isEmpty())
         return 0;
-    if (m_rows.isEmpty() || fresh.first().tsMs >= m_rows.last().tsMs) {
+    if (firstTrailingPending() == m_rows.size() && (m_rows.isEmpty() || fresh.first().tsMs >= m_rows.last().tsMs)) {
         // The common case (a fresh room, or only newer messages): one ranged insert.
         const int first = int(m_rows.size());
         const bool ordered = std::is_sorted(fresh.cbegin(), fresh.cend(),

@@ -45,6 +45,7 @@ public:
         ErrorRole,       // the failure's error code, e.g. ETIMEOUT
         HueRole,         // int 0..359 for the sender's avatar: the same as UserModel's hue (identity.h)
         InitialsRole,    // the sender's initials, as UserModel's (identity.h)
+        DayRole,         // "yyyy-MM-dd" in local time: the view's date separators (sections)
     };
     Q_ENUM(Role)
 
@@ -108,6 +109,8 @@ private:
     void insertSorted(const QList<Message> &messages);
     void trim();
     void settle(int row, const Message &from);
+    void placeByTime(int row);
+    int firstTrailingPending() const;
     void changed(int row, const QList<int> &roles);
     void refreshHeader(int row, bool before);
 

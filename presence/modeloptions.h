@@ -24,7 +24,10 @@ struct ModelOptions {
     TypingOptions typing;
     int remoteTypingExpiryMs = 10000; // a remote typist counts as typing this long after their last typing state
     int userGraceMs = 3000;           // a person whose last device left stays listed this long (no flicker)
-    int historyLimit = 200;           // historyLimit asked for on chat:<room>; >= the server's history (§5.5)
+    int outageGraceMs = 15000;        // after our own outage, people not back yet stay listed this long
+    int outageQuietMs = 30000;        // after our resync, people listed before the outage get no join/leave lines
+    int historyLimit = 1000;          // asked for on chat:<room>: the server answers with what it keeps
+                                      // (its HALLWAY_HISTORY, bounded in bytes too), up to what we show
     int maxMessages = 1000;           // rows kept per room; the oldest are dropped first
     int headerRunMs = 5 * 60 * 1000;  // messages by one sender within this gap form one run (showHeader)
     int departedMemory = 4096;        // connection ids remembered as departed per room (ghost guard)

@@ -1,6 +1,9 @@
 #include "room.h"
 
+#include "errorcodes.h"
 #include "logging.h"
+
+#include <algorithm>
 
 #include <QDateTime>
 #include <QSet>
@@ -26,6 +29,7 @@ Room::Room(const QString &name, const ModelOptions &options, QObject *parent)
     , m_messages(new MessageModel(this))
     , m_typing(new TypingPublisher(options.typing, this))
     , m_tracker(new TypingTracker(this))
+    , m_clock(steadyClock())
 {
     m_members->setAllowHttpAvatars(options.allowHttpAvatars);
     m_users->setGraceMs(options.userGraceMs);
@@ -35,14 +39,15 @@ Room::Room(const QString &name, const ModelOptions &options, QObject *parent)
     m_tracker->setExpiryMs(options.remoteTypingExpiryMs);
 
     connect(m_members, &MemberModel::countChanged, this, &Room::memberCountChanged);
-    connect(m_users, &UserModel::countChanged, this, &Room::onlineCountChanged);
+    connect(m_users, &UserModel::availableCountChanged, this, &Room::onlineCountChanged);
     connect(m_tracker, &TypingTracker::changed, this, &Room::typingChanged);
     connect(m_tracker, &TypingTracker::expired, this, [this](const QString &connectionId) {
         m_members->expireTyping(connectionId);
     });
     // Join/leave rows are per person (after the grace period), never per device or for us.
     connect(m_users, &UserModel::personAdded, this, [this](const QString &key, const QString &name) {
-        if (m_quietPeople || key.startsWith(kPlaceholderPrefix) || (!m_selfUserId.isEmpty() && key == m_selfUserId))
+        if (m_quietPeople || key.startsWith(kPlaceholderPrefix) || (!m_selfUserId.isEmpty() && key == m_selfUserId)
+            || quietFor(key))
             return;
         const UserModel::Person *p = m_users->find(key);
         if (p && p->isSelf)
@@ -51,7 +56,7 @@ Room::Room(const QString &name, const ModelOptions &options, QObject *parent)
                               QDateTime::currentMSecsSinceEpoch());
     });
     connect(m_users, &UserModel::personRemoved, this, [this](const QString &key, const QString &name) {
-        if (key.startsWith(kPlaceholderPrefix) || (!m_selfUserId.isEmpty() && key == m_selfUserId))
+        if (key.startsWith(kPlaceholderPrefix) || (!m_selfUserId.isEmpty() && key == m_selfUserId) || quietFor(key))
             return;
         m_messages->addSystem(QStringLiteral("leave"), key, name.isEmpty() ? key : name,
                               QDateTime::currentMSecsSinceEpoch());
@@ -62,6 +67,7 @@ Room::~Room() = default;
 
 void Room::setClock(const Clock &clock)
 {
+    m_clock = clock ? clock : steadyClock();
     m_users->setClock(clock);
     m_typing->setClock(clock);
     m_tracker->setClock(clock);
@@ -75,6 +81,44 @@ void Room::setJoined(bool joined)
     if (!joined)
         m_typing->stop();
     Q_EMIT joinedChanged();
+}
+
+// ---- offline ----------------------------------------------------------------------------
+
+void Room::setPresenceKnown(bool known)
+{
+    if (m_presenceKnown == known)
+        return;
+    m_presenceKnown = known;
+    if (!known) {
+        // Everyone listed now (or in their grace period: a graceful shutdown took them out a
+        // moment before it closed our link) is of unknown presence until the resync.
+        for (int row = 0; row < m_users->rowCount(); ++row)
+            m_outageKeys.insert(m_users->data(m_users->index(row), UserModel::UserIdRole).toString());
+        m_outageQuietUntil = 0;
+        m_users->setHeld(true, 0);
+        m_typing->stop();
+    } else {
+        if (!m_outageKeys.isEmpty())
+            m_outageQuietUntil = m_clock() + m_options.outageQuietMs;
+        m_users->setHeld(false, qMax(m_options.userGraceMs, m_options.outageGraceMs));
+    }
+    Q_EMIT presenceKnownChanged();
+    if (known)
+        flushOutbox();
+}
+
+bool Room::quietFor(const QString &key) const
+{
+    if (!m_outageKeys.contains(key))
+        return false;
+    return m_outageQuietUntil == 0 || m_clock() < m_outageQuietUntil;
+}
+
+void Room::setSelfIdentity(const QString &userId, const QString &name)
+{
+    m_fallbackUserId = userId;
+    m_fallbackName = name;
 }
 
 // ---- presence ---------------------------------------------------------------------------
@@ -135,6 +179,9 @@ void Room::leave(const QString &id, qint64 timestamp)
         return;
     const QString userId = m->userId;
     const QString name = m->name;
+    const bool self = m->isSelf;
+    if (self && m_joined && m_presenceKnown)
+        setPresenceKnown(false); // the server took us out without our asking: it is going away
     m_tracker->remove(id);
     m_members->remove(id);
     Q_EMIT memberLeft(id, userId, name);
@@ -201,8 +248,12 @@ QList<MemberInfo> Room::applySnapshot(const PresenceSnapshot &snapshot, int maxN
     }
     addMembers(newcomers, snapshot.states);
     const QStringList current = m_members->connectionIds();
+    const QString self = m_members->selfConnectionId();
     for (const QString &id : current) {
-        if (!present.contains(id))
+        // Our own connection is in a room we joined whatever a snapshot raced with (a leave
+        // and join of ours while it was under way): if the server forgot us, the client's
+        // membership check reconnects.
+        if (!present.contains(id) && id != self)
             leave(id, 0);
     }
     m_earlyStates.clear();
@@ -240,6 +291,16 @@ void Room::setPresenceError(const QString &message)
         return;
     m_presenceError = message;
     Q_EMIT presenceErrorChanged();
+}
+
+void Room::ensureSelfListed(const QJsonValue &metadata)
+{
+    const QString self = m_members->selfConnectionId();
+    if (self.isEmpty() || m_members->contains(self))
+        return;
+    m_departed.remove(self); // our own leave before this rejoin
+    m_departedOrder.removeAll(self);
+    join(self, metadata, 0, false);
 }
 
 void Room::setMemberMetadata(const QString &connectionId, const QJsonValue &metadata)
@@ -315,11 +376,55 @@ QString Room::sendMessage(const QString &text)
     if (text.trimmed().isEmpty())
         return QString();
     const MemberModel::Member *self = m_members->find(m_members->selfConnectionId());
-    const QString localId = m_messages->addPending(text, m_selfUserId, self ? self->name : m_selfUserId);
+    const QString userId = !m_selfUserId.isEmpty() ? m_selfUserId : m_fallbackUserId;
+    QString name = self ? self->name : QString();
+    if (name.isEmpty()) {
+        const UserModel::Person *p = userId.isEmpty() ? nullptr : m_users->find(userId);
+        name = p && !p->name.isEmpty() ? p->name : (!m_fallbackName.isEmpty() ? m_fallbackName : userId);
+    }
+    const QString localId = m_messages->addPending(text, userId, name);
+    m_outboxOrder.insert(localId, ++m_outboxSeq);
     m_typing->messageSent();
-    const int row = m_messages->rowOfLocal(localId);
-    send(localId, text, row >= 0 ? m_messages->at(row).clientId : localId);
+    if (!m_draft.isEmpty()) {
+        m_draft.clear();
+        Q_EMIT draftChanged();
+    }
+    Q_EMIT userActivity();
+    if (m_presenceKnown && m_outbox.isEmpty()) {
+        const int row = m_messages->rowOfLocal(localId);
+        send(localId, text, row >= 0 ? m_messages->at(row).clientId : localId);
+    } else {
+        queue(localId); // offline, or older messages still wait: keep the order typed
+    }
     return localId;
+}
+
+void Room::queue(const QString &localId)
+{
+    if (m_outbox.contains(localId))
+        return;
+    const qint64 seq = m_outboxOrder.value(localId);
+    auto pos = std::find_if(m_outbox.begin(), m_outbox.end(),
+                            [&](const QString &id) { return m_outboxOrder.value(id) > seq; });
+    m_outbox.insert(pos, localId);
+    Q_EMIT outboxCountChanged();
+}
+
+void Room::flushOutbox()
+{
+    if (m_outbox.isEmpty() || !m_presenceKnown)
+        return;
+    const QStringList ids = std::exchange(m_outbox, {});
+    Q_EMIT outboxCountChanged();
+    for (const QString &localId : ids) {
+        const int row = m_messages->rowOfLocal(localId);
+        if (row < 0)
+            continue; // scrolled out of the kept rows: nothing to show it in
+        const MessageModel::Message &m = m_messages->at(row);
+        if (!m.pending || !m.messageId.isEmpty())
+            continue; // settled meanwhile (its echo came)
+        send(localId, m.text, m.clientId);
+    }
 }
 
 bool Room::retryMessage(const QString &localId)
@@ -345,17 +450,41 @@ void Room::send(const QString &localId, const QString &text, const QString &clie
 
 void Room::messageSent(const QString &localId, const QJsonObject &result)
 {
+    m_outboxOrder.remove(localId);
     m_messages->markSent(localId, result);
 }
 
-void Room::messageFailed(const QString &localId, const QString &errorCode)
+bool Room::isConnectionError(const QString &errorCode, bool linkUp)
 {
-    qCDebug(lcPresence) << "room" << m_name << "send failed:" << errorCode;
+    // A reply lost with the link: the server may or may not have it; the same clientId makes
+    // sending it again safe. A timeout or a failed attempt counts only while offline.
+    if (errorCode == ErrorCode::ConnectionLost)
+        return true;
+    return !linkUp && (errorCode == ErrorCode::Timeout || errorCode == ErrorCode::Network);
+}
+
+void Room::messageFailed(const QString &localId, const QString &errorCode, bool retryLater)
+{
+    qCDebug(lcPresence) << "room" << m_name << "send failed:" << errorCode << (retryLater ? "(will retry)" : "");
+    if (retryLater) {
+        const int row = m_messages->rowOfLocal(localId);
+        if (row >= 0 && m_messages->at(row).pending) {
+            queue(localId);
+            // Sent again at once if we still count as online (the failure comes before the
+            // status change): the client holds it until its resync, in order.
+            flushOutbox();
+            return;
+        }
+    }
     m_messages->markFailed(localId, errorCode);
 }
 
 void Room::setComposerText(const QString &text)
 {
+    if (text != m_draft) {
+        m_draft = text;
+        Q_EMIT draftChanged();
+    }
     m_typing->setText(text);
 }
 

@@ -7,6 +7,22 @@
 // leave or state changes nothing); applySnapshot() diffs the member list against the
 // snapshot with inserts, removals and role-precise dataChanged only, never re-adds a
 // connection id it has seen leave (PROTOCOL.md §12.14 ghosts) and never resets.
+//
+// Offline (see usermodel.h, rule g): while our link is down (setPresenceKnown(false), from the
+// Session) the rows stay, frozen, and presenceKnown says they are not current; people who were
+// listed when the outage began get no join/leave lines for it (their leave during a server's
+// graceful shutdown, their absence from the resync snapshot, their return) until
+// outageQuietMs after the resync. Our own leave event (a server shutting down takes us out of
+// every room) starts the outage at once.
+//
+// Outbox: a message is sent at once while presence is known; typed while it is not, it waits
+// (pending) and goes out, in the order typed, when the room is live again. A send that failed
+// for a connection reason (ECONNLOST, or ETIMEOUT/ENETWORK while offline) goes back to the
+// outbox and is sent again after the resync with the same clientId, so the server keeps one
+// copy. Other failures show "Not sent — Retry". A message keeps its place by the server's
+// timestamp once it is sent (MessageModel).
+//
+// Draft: the composer text of this room (draft), kept while the person looks at another room.
 #include "membermodel.h"
 #include "messagemodel.h"
 #include "modeloptions.h"
@@ -19,6 +35,7 @@
 #include <QJsonArray>
 #include <QObject>
 #include <QQueue>
+#include <QSet>
 #include <QStringList>
 #include <QtQml/qqmlregistration.h>
 #include <functional>
@@ -44,6 +61,9 @@ class Room : public QObject
     Q_PROPERTY(QString selfUserId READ selfUserId NOTIFY selfChanged)
     // Why the member list may be stale (its snapshot failed several times in a row); "" when fine.
     Q_PROPERTY(QString presenceError READ presenceError NOTIFY presenceErrorChanged)
+    Q_PROPERTY(QString draft READ draft WRITE setComposerText NOTIFY draftChanged)
+    Q_PROPERTY(bool presenceKnown READ presenceKnown NOTIFY presenceKnownChanged)
+    Q_PROPERTY(int outboxCount READ outboxCount NOTIFY outboxCountChanged)
 
 public:
     // Sends one chat:send payload {room, text, clientId}; the caller later reports the
@@ -57,7 +77,10 @@ public:
     QString name() const { return m_name; }
     bool isJoined() const { return m_joined; }
     int memberCount() const { return m_members->count(); }
-    int onlineCount() const { return m_users->count(); }
+    int onlineCount() const { return m_users->availableCount(); } // rule e: away/busy not counted
+    QString draft() const { return m_draft; }
+    bool presenceKnown() const { return m_presenceKnown; }
+    int outboxCount() const { return int(m_outbox.size()); }
     QString typingText() const { return m_tracker->typingText(); }
     QStringList typingUsers() const { return m_tracker->typingUsers(); }
     MemberModel *members() const { return m_members; }
@@ -78,16 +101,27 @@ public:
     QList<MemberInfo> applySnapshot(const PresenceSnapshot &snapshot, int maxNewcomers = -1);
     void addMembers(const QList<MemberInfo> &newcomers, const QJsonObject &states);
     void setMemberMetadata(const QString &connectionId, const QJsonValue &metadata);
+    // After joining: our own connection is a member (a snapshot that raced with our own
+    // leave and rejoin may lack it). Adds it with this metadata if missing.
+    void ensureSelfListed(const QJsonValue &metadata);
     void setSelfConnectionId(const QString &connectionId);
     void setSelfUserId(const QString &userId); // normally derived from our own member row
     void setJoined(bool joined);
+    // The Session's view of our link: false while it is down, true once this room is resynced.
+    // Going true sends what waits in the outbox.
+    void setPresenceKnown(bool known);
+    // Who we are when no member row of ours is known yet (offline start): the name and id our
+    // pending messages show.
+    void setSelfIdentity(const QString &userId, const QString &name);
 
     // Chat (from PresenceClient, via Session or tests).
     void addHistory(const QJsonArray &history);
     void addMessage(const QJsonValue &message);
     void setSendFunction(SendFunction send) { m_send = std::move(send); }
     void messageSent(const QString &localId, const QJsonObject &result);
-    void messageFailed(const QString &localId, const QString &errorCode);
+    // retryLater: a connection reason; the message waits in the outbox for the resync.
+    void messageFailed(const QString &localId, const QString &errorCode, bool retryLater = false);
+    static bool isConnectionError(const QString &errorCode, bool linkUp);
 
     // Tests: one clock for the typing publisher, the typing tracker and the grace period.
     void setClock(const Clock &clock);
@@ -107,6 +141,10 @@ Q_SIGNALS:
     void memberLeft(const QString &connectionId, const QString &userId, const QString &name);
     void memberStateChanged(const QString &connectionId, const QString &userId, const QString &name);
     void sendRequested(const QString &localId, const QJsonObject &payload);
+    void draftChanged();
+    void presenceKnownChanged();
+    void outboxCountChanged();
+    void userActivity(); // the person sent a message: activity for automatic away (rule f)
 
 private:
     void join(const QString &connectionId, const QJsonValue &metadata, qint64 timestamp, bool notify);
@@ -116,6 +154,9 @@ private:
     void syncTyping(const QString &connectionId);
     void updateSelfUser();
     void send(const QString &localId, const QString &text, const QString &clientId);
+    void queue(const QString &localId);
+    void flushOutbox();
+    bool quietFor(const QString &key) const;
 
     QString m_name;
     ModelOptions m_options;
@@ -132,6 +173,16 @@ private:
     TypingTracker *m_tracker;
     SendFunction m_send;
     QString m_presenceError;
+    QString m_draft;
+    bool m_presenceKnown = false;
+    QStringList m_outbox;                   // localIds waiting for the link, in the order typed
+    QHash<QString, qint64> m_outboxOrder;   // localId -> sequence (typed order)
+    qint64 m_outboxSeq = 0;
+    QString m_fallbackUserId;
+    QString m_fallbackName;
+    QSet<QString> m_outageKeys;             // people listed when our outage began (quiet)
+    qint64 m_outageQuietUntil = 0;          // steady clock ms; 0 = the outage is not over
+    Clock m_clock;
 
     QHash<QString, qint64> m_departed;      // connection id -> leave timestamp (0 = unknown)
     QQueue<QString> m_departedOrder;        // bounded memory, oldest forgotten first

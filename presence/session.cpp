@@ -44,6 +44,82 @@ void Session::setOptions(const ModelOptions &options)
     m_activity->setIdleTimeoutMs(options.idleTimeoutMs);
 }
 
+void Session::setSelfUserId(const QString &userId)
+{
+    if (userId == m_selfUserId)
+        return;
+    m_selfUserId = userId;
+    for (Room *room : m_rooms->rooms())
+        room->setSelfIdentity(m_selfUserId, m_selfName);
+    Q_EMIT selfChanged();
+}
+
+void Session::setSelfName(const QString &name)
+{
+    if (name == m_selfName)
+        return;
+    m_selfName = name;
+    for (Room *room : m_rooms->rooms())
+        room->setSelfIdentity(m_selfUserId, m_selfName);
+    Q_EMIT selfChanged();
+}
+
+QString Session::normalizeRoomName(const QString &name)
+{
+    QString s = name.trimmed();
+    while (s.startsWith(QLatin1Char('#')))
+        s = s.mid(1).trimmed();
+    QString out;
+    out.reserve(s.size());
+    bool space = false;
+    for (const QChar c : std::as_const(s)) {
+        if (c.isSpace()) {
+            space = true;
+            continue;
+        }
+        if (c.category() == QChar::Other_Control || c.category() == QChar::Other_Format)
+            continue;
+        if (space && !out.isEmpty())
+            out += QLatin1Char('-');
+        space = false;
+        out += c;
+    }
+    out = out.toLower();
+    constexpr int kMax = 80;
+    if (out.size() > kMax) {
+        int cut = kMax;
+        if (out.at(cut - 1).isHighSurrogate())
+            --cut;
+        out.truncate(cut);
+    }
+    return out;
+}
+
+void Session::markLive(Room *room)
+{
+    room->setJoined(true);
+    room->setPresenceKnown(true);
+    ensureSelfListed(room);
+}
+
+void Session::ensureSelfListed(Room *room)
+{
+    const QString self = m_client->connectionId();
+    if (self.isEmpty() || m_client->status() != PresenceClient::Online || room->members()->contains(self))
+        return;
+    QJsonValue metadata = m_client->cachedMetadata(self);
+    if (!metadata.isObject()) {
+        const QString userId = !room->selfUserId().isEmpty() ? room->selfUserId() : m_selfUserId;
+        if (userId.isEmpty())
+            return; // nothing to show yet; the metadata resolution will bring it
+        metadata = QJsonObject{{QStringLiteral("userId"), userId},
+                               {QStringLiteral("username"), m_selfName.isEmpty() ? userId : m_selfName}};
+    }
+    qCDebug(lcPresence) << "listing ourselves in" << room->name() << "(missing after the join)";
+    room->setSelfConnectionId(self);
+    room->ensureSelfListed(metadata);
+}
+
 void Session::init()
 {
     m_activity->setIdleTimeoutMs(m_options.idleTimeoutMs);
@@ -67,10 +143,11 @@ void Session::init()
             feed->apply(event);
     });
     connect(m_client, &PresenceClient::resynced, this, [this](const QString &name) {
-        if (Room *r = room(name)) {
-            r->setJoined(true);
-            r->typing()->republish();
-        }
+        // No republish here: the client already re-declared the last state we set (whoever set
+        // it: the typing publisher or a direct publishPresenceState), and a second publish of
+        // the composed status would overwrite a state set directly (one owner: the client).
+        if (Room *r = room(name))
+            markLive(r);
     });
     connect(m_client, &PresenceClient::roomFailed, this,
             [this](const QString &name, const QString &code, const QString &message) {
@@ -79,6 +156,12 @@ void Session::init()
                                                        : tr("Who is here may be out of date: %1").arg(message));
             });
     connect(m_client, &PresenceClient::roomLeft, this, [this](const QString &name) {
+        auto leaving = m_leaving.find(name);
+        if (leaving != m_leaving.end()) { // ours, from leave(): a room of that name now is a new one
+            if (--*leaving <= 0)
+                m_leaving.erase(leaving);
+            return;
+        }
         if (Room *r = room(name))
             r->setJoined(false);
     });
@@ -131,6 +214,8 @@ void Session::setSelf(const QString &userId, const QString &name)
         return;
     m_selfUserId = userId;
     m_selfName = name;
+    for (Room *room : m_rooms->rooms())
+        room->setSelfIdentity(m_selfUserId, m_selfName);
     Q_EMIT selfChanged();
 }
 
@@ -142,8 +227,11 @@ void Session::onSnapshot(const PresenceSnapshot &snapshot)
     r->setSelfConnectionId(m_client->connectionId());
     m_feeds.value(snapshot.room)->applySnapshot(snapshot);
     r->setJoined(true);
-    // Declare our composed state again: after a reconnect the server has forgotten it. A
-    // resync snapshot is followed by resynced(), which republishes once the room is complete.
+    if (!snapshot.resync) // a resync's room is live at resynced(), once everything is back
+        r->setPresenceKnown(true);
+    ensureSelfListed(r);
+    // A room we just joined gets our composed status. After a reconnect the client itself
+    // re-declares whatever state we set last, so nothing is published twice.
     if (!snapshot.resync)
         r->typing()->republish();
 }
@@ -152,6 +240,8 @@ void Session::onStatusChanged()
 {
     if (m_client->status() == PresenceClient::Online)
         return;
+    for (Room *r : m_rooms->rooms())
+        r->setPresenceKnown(false);
     // Disconnected: we are not typing any more (the client republishes the base state after
     // the reconnect, since it is the last one declared).
     for (Room *r : m_rooms->rooms())
@@ -160,7 +250,7 @@ void Session::onStatusChanged()
 
 Room *Session::room(const QString &name) const
 {
-    return m_rooms->room(name);
+    return m_rooms->room(normalizeRoomName(name));
 }
 
 Room *Session::roomForChannel(const QString &channel) const
@@ -170,8 +260,9 @@ Room *Session::roomForChannel(const QString &channel) const
     return room(channel.mid(5));
 }
 
-Room *Session::join(const QString &name)
+Room *Session::join(const QString &rawName)
 {
+    const QString name = normalizeRoomName(rawName);
     if (name.isEmpty())
         return nullptr;
     if (Room *existing = room(name))
@@ -182,6 +273,8 @@ Room *Session::join(const QString &name)
     m_feeds.insert(name, new RoomFeed(r, m_client->options().incomingSliceMs, r));
     r->setSelfConnectionId(m_client->connectionId());
     r->typing()->setBaseStatus(m_status->effectiveStatus());
+    r->setSelfIdentity(m_selfUserId, m_selfName);
+    connect(r, &Room::userActivity, m_activity, &ActivityMonitor::notifyActivity);
 
     QPointer<Room> guard(r);
     r->typing()->setSink([this, guard, name](const QJsonObject &state, int expireAfterMs) {
@@ -202,19 +295,25 @@ Room *Session::join(const QString &name)
                 else
                     guard->messageFailed(localId, ErrorCode::Send);
             },
-            [guard, localId](const RtError &error) {
+            [this, guard, localId](const RtError &error) {
                 if (guard)
-                    guard->messageFailed(localId, error.code);
+                    guard->messageFailed(localId, error.code,
+                                         Room::isConnectionError(error.code,
+                                                                 m_client->status() == PresenceClient::Online));
             });
     });
 
     m_rooms->addRoom(r);
     m_client->joinRoom(name, true)->then(
         r,
-        [guard](const QJsonValue &) {
+        [this, guard](const QJsonValue &) {
             if (guard && !guard->isJoined()) {
                 guard->setJoined(true);
                 guard->typing()->republish();
+            }
+            if (guard && m_client->status() == PresenceClient::Online) {
+                guard->setPresenceKnown(true);
+                ensureSelfListed(guard);
             }
         },
         [name](const RtError &error) {
@@ -225,11 +324,13 @@ Room *Session::join(const QString &name)
     return r;
 }
 
-void Session::leave(const QString &name)
+void Session::leave(const QString &rawName)
 {
+    const QString name = normalizeRoomName(rawName);
     Room *r = room(name);
     if (!r)
         return;
+    ++m_leaving[name];
     r->typing()->stop(); // back to the base status while still in the room
     r->setJoined(false);
     m_client->unsubscribeChannel(chatChannel(name));

@@ -9,6 +9,16 @@
 // each connect it asks the server who we are (our own connection metadata, which the server
 // pins at sign-in) for "Signed in as …". The app
 // (or hallway-cli) creates one Session; it holds no socket code itself.
+//
+// It also tells each Room whether presence is known (false from the moment the link is not
+// online until that room's resync, room.h "Offline"), which releases the room's outbox, and
+// counts a sent message as activity for automatic away (usermodel.h, rule f).
+//
+// ROOM NAMES are normalised before use (normalizeRoomName): surrounding space and a leading
+// '#' dropped, lower case, every run of white space one '-', control characters removed, at
+// most 80 UTF-16 code units (never splitting a surrogate pair). "  Design Team " -> "design-team",
+// "Lobby" and "lobby" are one room. Such names always match the server's ROOM_NAME rule (first
+// character not white space or a control character, no control characters, 1..80 long).
 #include "activitymonitor.h"
 #include "modeloptions.h"
 #include "presenceclient.h"
@@ -35,10 +45,10 @@ class Session : public QObject
     Q_PROPERTY(Hallway::RoomListModel *rooms READ rooms CONSTANT)
     Q_PROPERTY(Hallway::StatusController *status READ status CONSTANT)
     Q_PROPERTY(Hallway::ActivityMonitor *activity READ activity CONSTANT)
-    // Who the server says we are: userId and display name from our connection metadata.
-    // Empty until the first connect's answer; kept while reconnecting.
-    Q_PROPERTY(QString selfUserId READ selfUserId NOTIFY selfChanged)
-    Q_PROPERTY(QString selfName READ selfName NOTIFY selfChanged)
+    // Who we are: from our connection metadata once the server answers (the pinned identity),
+    // and before that what the app was told (offline start), shown on our pending messages.
+    Q_PROPERTY(QString selfUserId READ selfUserId WRITE setSelfUserId NOTIFY selfChanged)
+    Q_PROPERTY(QString selfName READ selfName WRITE setSelfName NOTIFY selfChanged)
 
 public:
     explicit Session(QObject *parent = nullptr);
@@ -53,13 +63,18 @@ public:
     ModelOptions options() const { return m_options; }
     void setOptions(const ModelOptions &options); // for rooms joined afterwards
     QString selfUserId() const { return m_selfUserId; }
+    void setSelfUserId(const QString &userId);
     QString selfName() const { return m_selfName; }
+    void setSelfName(const QString &name);
 
     // The bearer token for the next connect (empty: none). Write-only on purpose: QML can
     // hand a token to the client but never read one back. Forgets who we were signed in as.
     Q_INVOKABLE void setAccessToken(const QString &token);
 
-    // Creates the Room (or returns the existing one), joins and subscribes to presence,
+    // See "ROOM NAMES" above; "" when nothing is left.
+    Q_INVOKABLE static QString normalizeRoomName(const QString &name);
+
+    // Normalises the name, creates the Room (or returns the existing one), joins and subscribes to presence,
     // subscribes chat:<name> with historyLimit and declares our status there.
     Q_INVOKABLE Hallway::Room *join(const QString &name);
     Q_INVOKABLE void leave(const QString &name);
@@ -80,6 +95,8 @@ private:
     void onStatusChanged();
     void fetchSelf();
     void setSelf(const QString &userId, const QString &name);
+    void markLive(Room *room);
+    void ensureSelfListed(Room *room);
 
     PresenceClient *m_client;
     ModelOptions m_options;
@@ -89,6 +106,7 @@ private:
     QHash<QString, RoomFeed *> m_feeds; // per room, children of their Room
     QString m_selfUserId;
     QString m_selfName;
+    QHash<QString, int> m_leaving; // rooms we asked to leave: their late roomLeft is not the new room's
 };
 
 } // namespace Hallway

@@ -9,6 +9,13 @@ QJsonObject statusState(const QString &status)
 {
     return QJsonObject{{QStringLiteral("status"), status}};
 }
+
+// Typing keeps the status it was typed in: other clients read "typing", Hallway also reads
+// the base (a busy person who types stays busy, see usermodel.h).
+QJsonObject typingState(const QString &base)
+{
+    return QJsonObject{{QStringLiteral("status"), QStringLiteral("typing")}, {QStringLiteral("base"), base}};
+}
 } // namespace
 
 TypingPublisher::TypingPublisher(QObject *parent)
@@ -36,13 +43,17 @@ void TypingPublisher::setBaseStatus(const QString &status)
         return;
     m_base = status;
     Q_EMIT baseStatusChanged();
-    if (!m_typing)
+    if (!m_typing) {
         publish(statusState(m_base), 0);
+    } else {
+        m_lastPublish = m_clock();
+        publish(typingState(m_base), m_options.expireAfterMs);
+    }
 }
 
 QJsonObject TypingPublisher::currentState() const
 {
-    return statusState(m_typing ? QStringLiteral("typing") : m_base);
+    return m_typing ? typingState(m_base) : statusState(m_base);
 }
 
 void TypingPublisher::setText(const QString &text)
@@ -64,11 +75,11 @@ void TypingPublisher::keystroke()
     if (!m_typing) {
         m_typing = true;
         m_lastPublish = now;
-        publish(statusState(QStringLiteral("typing")), m_options.expireAfterMs);
+        publish(typingState(m_base), m_options.expireAfterMs);
         Q_EMIT typingChanged();
     } else if (now - m_lastPublish >= m_options.republishMs) {
         m_lastPublish = now;
-        publish(statusState(QStringLiteral("typing")), m_options.expireAfterMs);
+        publish(typingState(m_base), m_options.expireAfterMs);
     }
     armTimer();
 }
@@ -93,7 +104,7 @@ void TypingPublisher::republish()
 {
     if (m_typing) {
         m_lastPublish = m_clock();
-        publish(statusState(QStringLiteral("typing")), m_options.expireAfterMs);
+        publish(typingState(m_base), m_options.expireAfterMs);
     } else {
         publish(statusState(m_base), 0);
     }

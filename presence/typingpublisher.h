@@ -1,12 +1,12 @@
 #pragma once
 // TypingPublisher: the outgoing typing state machine of one room, and the single writer of
 // our presence state there. Feed it the composer text (setText); it publishes
-// {"status":"typing"} with expireAfter at once on the first keystroke into a non-empty
-// composer, re-publishes at most every republishMs while typing continues, and restores
+// {"status":"typing","base":<baseStatus>} with expireAfter at once on the first keystroke
+// into a non-empty composer, re-publishes at most every republishMs while typing continues, and restores
 // {"status": baseStatus} after idleStopMs without a keystroke, on send (messageSent), on
 // emptying the composer, and on stop() (leaving the room, disconnect). Text that did not
 // change (caret moves, selection) is not typing. A change of baseStatus (online/away/busy) is
-// published at once unless we are typing, in which case the stop publishes it. Owned by its
+// published at once (as the typing state's base while we are typing). Owned by its
 // Room (Room.typing); it talks only to a Sink function (the Session wires it to
 // PresenceClient::publishPresenceState) and emits published() for each state, so it is
 // unit-testable with an injected clock and no client.

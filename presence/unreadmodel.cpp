@@ -46,6 +46,9 @@ void ReadMarks::save(const QString &server, const QString &room, const Mark &mar
 UnreadModel::UnreadModel(QObject *parent)
     : QIdentityProxyModel(parent)
 {
+    connect(this, &QAbstractItemModel::rowsInserted, this, &UnreadModel::countChanged);
+    connect(this, &QAbstractItemModel::rowsRemoved, this, &UnreadModel::countChanged);
+    connect(this, &QAbstractItemModel::modelReset, this, &UnreadModel::countChanged);
 }
 
 UnreadModel::~UnreadModel() = default;

@@ -45,6 +45,8 @@ class UnreadModel : public QIdentityProxyModel
     Q_PROPERTY(int totalUnread READ totalUnread NOTIFY totalsChanged)
     Q_PROPERTY(int totalMentions READ totalMentions NOTIFY totalsChanged)
     Q_PROPERTY(bool persistent READ isPersistent WRITE setPersistent NOTIFY persistentChanged)
+    // As RoomListModel has them, so a view can take either.
+    Q_PROPERTY(int count READ count NOTIFY countChanged)
 
 public:
     enum Role {
@@ -74,6 +76,9 @@ public:
     QVariant data(const QModelIndex &index, int role) const override;
     QHash<int, QByteArray> roleNames() const override;
 
+    int count() const { return rowCount(); }
+    Q_INVOKABLE int indexOf(const QString &name) const { return m_rooms ? m_rooms->indexOf(name) : -1; }
+    Q_INVOKABLE Hallway::Room *room(const QString &name) const { return m_rooms ? m_rooms->room(name) : nullptr; }
     Q_INVOKABLE int unreadCount(const QString &room) const;
     Q_INVOKABLE int mentionCount(const QString &room) const;
     Q_INVOKABLE QString lastReadId(const QString &room) const;
@@ -90,6 +95,7 @@ Q_SIGNALS:
     void activeChanged();
     void totalsChanged();
     void persistentChanged();
+    void countChanged();
     void messageArrived(const QString &room, const QString &senderName, const QString &text, bool mention);
     void roomRead(const QString &room);
 

@@ -15,7 +15,6 @@
 namespace Hallway {
 
 namespace {
-const QString kTyping = QStringLiteral("typing");
 const QString kOnline = QStringLiteral("online");
 const QString kBusy = QStringLiteral("busy");
 const QString kAway = QStringLiteral("away");
@@ -118,14 +117,12 @@ QString UserModel::mergeStatus(const QList<Device> &devices)
     int best = 3;
     QString bestStatus = kOnline;
     for (const Device &d : devices) {
-        if (d.typing)
-            return kTyping;
         if (!MemberModel::isStandardStatus(d.status)) {
             if (!newestCustom || d.seq > newestCustom->seq)
                 newestCustom = &d;
             continue;
         }
-        const int a = availability(d.status);
+        const int a = availability(d.status); // "typing" never reaches here (MemberModel)
         if (a < best) {
             best = a;
             bestStatus = a == 0 ? kOnline : d.status;
@@ -270,6 +267,26 @@ void UserModel::rebuild()
     endResetModel();
     armTimer();
     Q_EMIT countChanged();
+    int available = 0;
+    for (const Person &p : m_rows)
+        available += isAvailable(p) ? 1 : 0;
+    if (available != m_available) {
+        m_available = available;
+        Q_EMIT availableCountChanged();
+    }
+}
+
+bool UserModel::isAvailable(const Person &p)
+{
+    return statusRank(p.status) == 0;
+}
+
+void UserModel::noteAvailable(bool before, bool after)
+{
+    if (before == after)
+        return;
+    m_available += after ? 1 : -1;
+    Q_EMIT availableCountChanged();
 }
 
 void UserModel::onRowsInserted(const QModelIndex &parent, int first, int last)
@@ -363,6 +380,7 @@ void UserModel::addConnection(const MemberModel::Member &m, const QString &key, 
         p.avatar = m.avatar;
         p.devices.insert(m.connectionId, d);
         recompute(p, nullptr);
+        noteAvailable(false, isAvailable(p));
         row = m_rows.size();
         if (notify)
             beginInsertRows(QModelIndex(), row, row);
@@ -387,7 +405,9 @@ void UserModel::addConnection(const MemberModel::Member &m, const QString &key, 
     adoptIdentity(p, m, changed);
     p.devices.insert(m.connectionId, d);
     changed << ConnectionsRole << ConnectionIdsRole;
+    const bool wasAvailable = isAvailable(p);
     recompute(p, &changed);
+    noteAvailable(wasAvailable, isAvailable(p));
     if (notify) {
         const QModelIndex idx = index(row, 0);
         Q_EMIT dataChanged(idx, idx, changed);
@@ -422,7 +442,9 @@ void UserModel::removeConnection(const QString &connectionId, bool allowGrace)
     }
     const bool wasTyping = p.typing;
     QList<int> changed{ConnectionsRole, ConnectionIdsRole};
+    const bool wasAvailable = isAvailable(p);
     recompute(p, &changed);
+    noteAvailable(wasAvailable, isAvailable(p));
     const QModelIndex idx = index(row, 0);
     Q_EMIT dataChanged(idx, idx, changed);
     if (p.typing != wasTyping)
@@ -456,7 +478,9 @@ void UserModel::updateConnection(const MemberModel::Member &m, bool regroup)
     QList<int> changed;
     const bool wasTyping = p.typing;
     adoptIdentity(p, m, changed);
+    const bool wasAvailable = isAvailable(p);
     recompute(p, &changed);
+    noteAvailable(wasAvailable, isAvailable(p));
     if (changed.isEmpty())
         return;
     const QModelIndex idx = index(row, 0);
@@ -512,13 +536,33 @@ void UserModel::removeRow(int row)
     m_grace.remove(p.key);
     endRemoveRows();
     Q_EMIT countChanged();
+    noteAvailable(isAvailable(p), false);
     if (p.typing)
         Q_EMIT typingChanged(p.key, false);
     Q_EMIT personRemoved(p.key, p.name);
 }
 
+void UserModel::setHeld(bool held, int releaseGraceMs)
+{
+    if (m_held == held)
+        return;
+    m_held = held;
+    if (!held) {
+        const qint64 deadline = m_clock() + qMax(0, releaseGraceMs);
+        for (auto it = m_grace.begin(); it != m_grace.end(); ++it) {
+            it.value() = qMax(it.value(), deadline);
+            const int row = rowOf(it.key());
+            if (row >= 0)
+                m_rows[row].graceDeadline = it.value();
+        }
+    }
+    armTimer();
+}
+
 void UserModel::processTimers()
 {
+    if (m_held)
+        return;
     const qint64 now = m_clock();
     QStringList due;
     for (auto it = m_grace.cbegin(); it != m_grace.cend(); ++it) {
@@ -536,7 +580,7 @@ void UserModel::processTimers()
 
 void UserModel::armTimer()
 {
-    if (m_grace.isEmpty()) {
+    if (m_grace.isEmpty() || m_held) {
         m_graceTimer.stop();
         return;
     }

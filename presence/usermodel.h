@@ -10,13 +10,27 @@
 // (C++ setKeyFunction, QML keyFunction(metadata, connectionId)) overrides both. A connection
 // whose key comes out empty (no metadata yet) is its own person until its metadata arrives.
 //
-// MERGE RULE (per person, over the devices currently connected):
-//   1. typing on any device wins: status "typing", typing = true;
-//   2. otherwise, if any device has a custom status (anything but online/away/busy/typing,
-//      e.g. "ready", "spectating"), the custom status of the device whose state is newest wins;
-//   3. otherwise the most available standard status among devices: online > busy > away
-//      (a device with no state counts as online): a person is as reachable as their most
-//      reachable device.
+// PRESENCE RULES (what a person's row says; the views only show these roles):
+//   a. Typing is a flag, never a status. A device typing publishes {"status":"typing",
+//      "base":<its status>}; it shows its base (online/away/busy) with typing = true. A typing
+//      state without a usable base (other clients) is online + typing. So a busy person who
+//      types stays busy (same section, same place in the list) and an away typist is
+//      away-and-typing.
+//   b. typing = any device typing (a remote typing state ages out locally, TypingTracker).
+//   c. status, MERGE RULE (over the devices currently connected): if any device has a custom
+//      status (anything but online/away/busy, e.g. "ready", "spectating"), the custom status
+//      of the device whose state is newest wins; otherwise the most available standard status
+//      among devices: online > busy > away (a device with no state counts as online): a person
+//      is as reachable as their most reachable device.
+//   d. Sections (statusRank): online and custom 0, away 1, busy 2.
+//   e. availableCount ("N online" in the room header and sidebar) counts people of rank 0
+//      only: away and busy people are listed but not counted as online.
+//   f. Our own status (StatusController): automatic away after idleTimeoutMs without
+//      activity; key presses, mouse input AND sending a message are activity (Session), so
+//      someone who keeps posting never turns away.
+//   g. While our own connection is down, nobody's presence is known: the room keeps its rows
+//      and says so (Room.presenceKnown false; the views grey them and count nobody online);
+//      the resync after our outage writes no join/leave lines (Room).
 //   `state` is the devices' state objects shallow-merged oldest to newest (newest keys win),
 //   with "status" set to the merged status. isSelf: any device is ours.
 // GRACE: when a person's last device leaves, the row stays for `graceMs` (default 3000) with
@@ -51,6 +65,7 @@ class UserModel : public QAbstractListModel
     Q_PROPERTY(QJSValue keyFunction READ keyFunction WRITE setKeyFunction NOTIFY keyFunctionChanged)
     Q_PROPERTY(int graceMs READ graceMs WRITE setGraceMs NOTIFY graceMsChanged)
     Q_PROPERTY(int count READ count NOTIFY countChanged)
+    Q_PROPERTY(int availableCount READ availableCount NOTIFY availableCountChanged)
 
 public:
     enum Role {
@@ -58,11 +73,11 @@ public:
         NameRole,
         AvatarRole,
         ConnectionsRole,   // int: devices connected now (0 during grace)
-        StatusRole,        // merged status
+        StatusRole,        // merged status: online | away | busy | custom (never "typing")
         TypingRole,        // bool
         IsSelfRole,        // bool
         StateRole,         // QVariantMap: merged state
-        StatusRankRole,    // int for sorting: online/typing/custom 0, away 1, busy 2
+        StatusRankRole,    // int for sorting: online/custom 0, away 1, busy 2
         InitialsRole,      // 1-2 letters from the name
         ColorSeedRole,     // int: stable hash of the key
         HueRole,           // int 0..359 from the same hash
@@ -109,12 +124,18 @@ public:
     int graceMs() const { return m_graceMs; }
     void setGraceMs(int ms);
     int count() const { return m_rows.size(); }
+    int availableCount() const { return m_available; } // people of statusRank 0 (rule e)
 
     // Reading (C++): O(1).
     int rowOf(const QString &key) const { return m_rows.rowOf(key); }
     const Person *find(const QString &key) const;
     QString keyOfConnection(const QString &connectionId) const { return m_connKey.value(connectionId); }
     Q_INVOKABLE QVariantMap get(int row) const;
+
+    // Our link is down (held): nobody's grace period ends, since we cannot know who is really
+    // gone. Released, the people still in grace get releaseGraceMs from now to come back.
+    void setHeld(bool held, int releaseGraceMs);
+    bool isHeld() const { return m_held; }
 
     // Tests: inject a clock, then advance it and call processTimers().
     void setClock(Clock clock);
@@ -134,6 +155,7 @@ Q_SIGNALS:
     void keyFunctionChanged();
     void graceMsChanged();
     void countChanged();
+    void availableCountChanged();
     void personAdded(const QString &key, const QString &name);   // a new row (not a return within grace)
     void personRemoved(const QString &key, const QString &name); // a row removed (after grace)
     void typingChanged(const QString &key, bool typing);
@@ -149,6 +171,8 @@ private:
     void recompute(Person &p, QList<int> *changed);
     void removeRow(int row);
     void armTimer();
+    static bool isAvailable(const Person &p);
+    void noteAvailable(bool before, bool after);
 
     static void adoptIdentity(Person &p, const MemberModel::Member &m, QList<int> &changed);
     void onRowsInserted(const QModelIndex &parent, int first, int last);
@@ -168,6 +192,8 @@ private:
     QHash<QString, QString> m_connKey;  // connectionId -> key
     QHash<QString, qint64> m_grace;     // key -> deadline, people in grace only
     QList<QMetaObject::Connection> m_sourceConnections;
+    int m_available = 0;
+    bool m_held = false;
 };
 
 } // namespace Hallway

@@ -18,7 +18,12 @@ HallwayWindow {
     title: (unread.totalUnread > 0 ? qsTr("(%1) ").arg(unread.totalUnread) : "")
            + (currentRoom ? qsTr("#%1 — Hallway").arg(currentRoom.name) : qsTr("Hallway"))
 
-    Session { id: session }
+    Session {
+        id: session
+        // Who we are before the server says so: our pending messages show it (offline start).
+        selfUserId: AppSettings.userId
+        selfName: AppSettings.displayName
+    }
 
     // Unread and mention counts per room; the room we look at in the active window is read.
     UnreadModel {
@@ -31,13 +36,8 @@ HallwayWindow {
     readonly property alias hallwaySession: session
     readonly property alias unreadModel: unread
     property bool keepInTray: false // set by the desktop layer when the tray option is on
-    onClosing: (close) => {
-        if (keepInTray) {
-            close.accepted = false;
-            window.hide();
-        }
-    }
-    function showRoom(name) {
+    // From a notification, the tray or another `hallway --join`: the room, joined if need be.
+    function openRoomByName(name) {
         if (name === "")
             return;
         if (session.room(name))
@@ -107,32 +107,60 @@ HallwayWindow {
         client.open();
         joinStartupRooms(); // commands queue until the connection is ready: offline-first
     }
+    function showRoom(room) {
+        // Our typing stops in the room we leave the view of; its draft stays (Room.draft).
+        if (currentRoom && currentRoom !== room && currentRoom.typing)
+            currentRoom.typing.stop();
+        currentRoom = room;
+    }
     function selectRoom(name) {
-        currentRoom = session.room(name);
-        AppSettings.lastRoom = name;
+        const room = session.room(name);
+        if (!room)
+            return;
+        showRoom(room);
+        AppSettings.lastRoom = room.name;
     }
     function joinRoom(name) {
-        currentRoom = session.join(name);
-        AppSettings.rememberRoom(name);
-        AppSettings.lastRoom = name;
-        chatPage.focusComposer();
+        const room = session.join(name); // normalised: "Lobby" is #lobby (session.h)
+        if (!room)
+            return;
+        showRoom(room);
+        AppSettings.rememberRoom(room.name);
+        AppSettings.lastRoom = room.name;
+        Qt.callLater(chatPage.focusComposer); // its view is made for it first
+    }
+    function changeDisplayName(name) {
+        // The server pins who we are at sign-in (identity cannot change through metadata): a
+        // development account gets its new name by signing in again with it, which everyone
+        // sees at once. A token's name comes from whoever issued the token.
+        if (AppSettings.signInMode === "token")
+            return;
+        AppSettings.displayName = name;
+        client.url = AppSettings.connectUrl();
+        client.reconnect();
     }
     function leaveRoom(name) {
         session.leave(name);
         AppSettings.forgetRoom(name);
-        if (currentRoom && currentRoom.name === name)
+        const normal = session.normalizeRoomName(name);
+        AppSettings.forgetRoom(normal);
+        if (currentRoom === null || currentRoom.name === normal)
             currentRoom = AppSettings.rooms.length > 0 ? session.room(AppSettings.rooms[0]) : null;
     }
     function joinStartupRooms() {
         if (startupRoomsJoined)
             return;
         startupRoomsJoined = true;
-        const names = AppSettings.startupRooms;
-        for (let i = 0; i < names.length; ++i) {
-            session.join(names[i]);
-            AppSettings.rememberRoom(names[i]);
+        const names = [];
+        for (let i = 0; i < AppSettings.startupRooms.length; ++i) {
+            const room = session.join(AppSettings.startupRooms[i]);
+            if (!room || names.indexOf(room.name) >= 0)
+                continue;
+            names.push(room.name);
+            AppSettings.rememberRoom(room.name);
         }
-        const last = names.indexOf(AppSettings.lastRoom) >= 0 ? AppSettings.lastRoom : names[0];
+        const lastRoom = session.normalizeRoomName(AppSettings.lastRoom);
+        const last = names.indexOf(lastRoom) >= 0 ? lastRoom : names[0];
         if (last)
             selectRoom(last);
     }
@@ -191,6 +219,7 @@ HallwayWindow {
     }
 
     Component.onCompleted: {
+        WindowGeometry.restore(window);
         if (!AppSettings.autoConnect)
             return;
         if (AppSettings.signInMode !== "token") {
@@ -201,6 +230,21 @@ HallwayWindow {
             loadingToken = true;
             credentials.load(AppSettings.serverUrl);
         }
+    }
+    // The window's size and place are remembered (saved a moment after each change and on close).
+    onClosing: (close) => {
+        WindowGeometry.save(window);
+        if (keepInTray) { // the tray icon keeps Hallway running
+            close.accepted = false;
+            window.hide();
+        }
+    }
+    onWidthChanged: geometrySaver.restart()
+    onHeightChanged: geometrySaver.restart()
+    Timer {
+        id: geometrySaver
+        interval: 800
+        onTriggered: WindowGeometry.save(window)
     }
 
     Shortcut {
@@ -268,7 +312,8 @@ HallwayWindow {
         ChatPage {
             id: chatPage
             objectName: "chatPage"
-            rooms: unread
+            rooms: session.rooms
+            sidebarRooms: unread
             room: window.currentRoom
             // Reading the token from the keychain is part of connecting.
             connectionStatus: window.loadingToken && window.client.status === PresenceClient.Offline
@@ -284,6 +329,9 @@ HallwayWindow {
             selfName: session.selfName
             selfUserId: session.selfUserId
             accountNote: window.accountNote
+            displayName: AppSettings.displayName
+            normalizeRoomName: (name) => session.normalizeRoomName(name)
+            onDisplayNameRequested: (name) => window.changeDisplayName(name)
             onRoomSelected: (name) => window.selectRoom(name)
             onJoinRequested: (name) => window.joinRoom(name)
             onLeaveRequested: (name) => window.leaveRoom(name)

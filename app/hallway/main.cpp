@@ -22,6 +22,9 @@
 #include <QTimer>
 #include <QtQml/qqmlextensionplugin.h>
 
+#include <string>
+#include <vector>
+
 Q_IMPORT_QML_PLUGIN(HallwayPlugin)
 Q_IMPORT_QML_PLUGIN(Hallway_PresencePlugin)
 
@@ -48,14 +51,43 @@ void scheduleScreenshot(QQmlApplicationEngine &engine, const QString &file, int 
     });
 }
 
+// With the xcb platform Qt itself takes "-name"/"--name" (the X11 resource name) before our
+// parser sees it. Our --name means the display name, so it is renamed before Qt starts.
+std::vector<char *> renameDisplayNameOption(int argc, char *argv[], std::vector<std::string> &storage)
+{
+    storage.reserve(argc);
+    for (int i = 0; i < argc; ++i) {
+        std::string arg = argv[i];
+        if (arg == "--") { // everything after it is positional
+            for (; i < argc; ++i)
+                storage.emplace_back(argv[i]);
+            break;
+        }
+        if (arg == "--name" || arg == "-name")
+            arg = "--display-name";
+        else if (arg.rfind("--name=", 0) == 0)
+            arg = "--display-name=" + arg.substr(7);
+        storage.push_back(arg);
+    }
+    std::vector<char *> out;
+    for (std::string &s : storage)
+        out.push_back(s.data());
+    out.push_back(nullptr);
+    return out;
+}
+
 } // namespace
 
 int main(int argc, char *argv[])
 {
+    std::vector<std::string> argStorage;
+    std::vector<char *> args = renameDisplayNameOption(argc, argv, argStorage);
+    argv = args.data();
     QCoreApplication::setOrganizationName(QStringLiteral("Hallway"));
     QCoreApplication::setApplicationName(QStringLiteral("hallway"));
     QCoreApplication::setApplicationVersion(QStringLiteral(HALLWAY_VERSION));
-    QApplication app(argc, argv); // QApplication: the tray icon's menu is a widget
+    int appArgc = argc;
+    QApplication app(appArgc, argv); // QApplication: the tray icon's menu is a widget
     QGuiApplication::setApplicationDisplayName(QStringLiteral("Hallway"));
     QGuiApplication::setDesktopFileName(QStringLiteral("hallway"));
     QGuiApplication::setWindowIcon(QIcon(QStringLiteral(":/icons/hallway.svg")));
@@ -72,7 +104,7 @@ int main(int argc, char *argv[])
         QStringLiteral("url"));
     const QCommandLineOption userOption(QStringLiteral("user"),
         QCoreApplication::translate("main", "Development sign-in: user ID to connect as."), QStringLiteral("id"));
-    const QCommandLineOption nameOption(QStringLiteral("name"),
+    const QCommandLineOption nameOption({QStringLiteral("name"), QStringLiteral("display-name")},
         QCoreApplication::translate("main", "Development sign-in: display name."), QStringLiteral("name"));
     // No option takes the token itself: the process list would show it to every user.
     const QCommandLineOption tokenFileOption(QStringLiteral("token-file"),
@@ -155,7 +187,7 @@ int main(int argc, char *argv[])
         window->raise();
         window->requestActivate();
         if (!room.isEmpty())
-            QMetaObject::invokeMethod(window, "showRoom", Q_ARG(QVariant, room));
+            QMetaObject::invokeMethod(window, "openRoomByName", Q_ARG(QVariant, room));
     };
     QObject::connect(&instance, &Hallway::SingleInstance::activated, window, [showRoom](const QStringList &rooms) {
         showRoom(QString());

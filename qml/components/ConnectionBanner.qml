@@ -4,7 +4,8 @@ import QtQuick.Layouts
 import Hallway
 
 // The strip at the top of the window that says what the connection is doing. Hidden while
-// online; "Connecting…"; "Reconnecting in N s — Retry now"; offline; sign-in refused (EAUTH).
+// online; "Connecting…" (first time); after we were online, "Connection lost — reconnecting
+// in N s" with a real Retry now button; offline; sign-in refused (EAUTH).
 // Takes the client's properties as plain values so it can be tested without a client.
 Pane {
     id: banner
@@ -16,6 +17,7 @@ Pane {
     required property int nextRetryIn
     required property string errorCode
     required property string errorString
+    property bool wasOnline: false // a drop after being online is "Connection lost"
 
     signal retryNowRequested()
     signal reconnectRequested()
@@ -25,14 +27,16 @@ Pane {
     readonly property string kind: authError ? "auth"
                                  : status === ConnectionBanner.Online ? "online"
                                  : status === ConnectionBanner.Reconnecting ? "reconnecting"
+                                 : status === ConnectionBanner.Connecting && wasOnline ? "reconnecting"
                                  : status === ConnectionBanner.Connecting ? "connecting"
                                  : "offline"
     readonly property string message: kind === "auth"
             ? (errorString !== "" ? qsTr("The server refused this account: %1").arg(errorString)
                                   : qsTr("The server refused this account."))
         : kind === "reconnecting"
-            ? (nextRetryIn > 0 ? qsTr("Reconnecting in %n s", "", nextRetryIn)
-                               : qsTr("Reconnecting…"))
+            ? (nextRetryIn > 0 && status === ConnectionBanner.Reconnecting
+               ? qsTr("Connection lost — reconnecting in %n s", "", nextRetryIn)
+               : qsTr("Connection lost — reconnecting…"))
         : kind === "connecting" ? qsTr("Connecting…")
         : kind === "offline"
             ? (errorString !== "" ? qsTr("Offline: %1").arg(errorString) : qsTr("You are offline."))
@@ -80,16 +84,12 @@ Pane {
             font.weight: Font.Medium
         }
 
-        Label {
-            visible: banner.kind === "reconnecting"
-            text: "—"
-            color: Theme.mutedText
-        }
         Button {
+            // A real button (frame, focus ring), not a text link.
             objectName: "retryNowButton"
             visible: banner.kind === "reconnecting"
+            enabled: banner.status === ConnectionBanner.Reconnecting
             text: qsTr("Retry now")
-            flat: true
             Accessible.name: text
             onClicked: banner.retryNowRequested()
         }
@@ -97,7 +97,6 @@ Pane {
             objectName: "reconnectButton"
             visible: banner.kind === "offline"
             text: qsTr("Reconnect")
-            flat: true
             Accessible.name: text
             onClicked: banner.reconnectRequested()
         }
@@ -105,7 +104,6 @@ Pane {
             objectName: "changeAccountButton"
             visible: banner.kind === "auth"
             text: qsTr("Change account…")
-            flat: true
             Accessible.name: text
             onClicked: banner.changeAccountRequested()
         }

@@ -26,9 +26,12 @@ Item {
     required property string initials
 
     property bool showJoinLeave: true
+    property bool linkSent: true // false: our pending message waits for the connection
     property url senderAvatar: ""
+    readonly property bool hasLink: !isEvent && Ui.hasLink(text)
 
     signal retryRequested(string localId)
+    signal linkActivated(string url)
 
     readonly property bool isEvent: kind === "join" || kind === "leave"
     readonly property string timeText: timestamp ? Ui.time(timestamp) : ""
@@ -139,11 +142,17 @@ Item {
         }
 
         TextEdit {
-            // Selectable, read-only, plain text.
+            // Selectable, read-only, plain text; https addresses (only) are links, the rest is
+            // escaped (Ui.linkify), so nothing the sender wrote is ever markup.
             objectName: "messageText"
             Layout.fillWidth: true
-            text: row.text
-            textFormat: TextEdit.PlainText
+            text: row.hasLink ? Ui.linkify(row.text) : row.text
+            textFormat: row.hasLink ? TextEdit.RichText : TextEdit.PlainText
+            onLinkActivated: (link) => row.linkActivated(link)
+            HoverHandler {
+                enabled: row.hasLink
+                cursorShape: parent.hoveredLink !== "" ? Qt.PointingHandCursor : Qt.IBeamCursor
+            }
             wrapMode: TextEdit.Wrap
             readOnly: true
             selectByMouse: true
@@ -159,7 +168,9 @@ Item {
             visible: row.failed || row.pending
             spacing: 4
             Label {
-                text: row.failed ? qsTr("Not sent —") : qsTr("Sending…")
+                objectName: "sendState"
+                text: row.failed ? qsTr("Not sent —")
+                    : row.linkSent ? qsTr("Sending…") : qsTr("Waiting for the connection…")
                 color: row.failed ? Theme.error : Theme.faintText
                 font.pointSize: Qt.application.font.pointSize * 0.85
             }

@@ -4,17 +4,33 @@ import QtQuick.Layouts
 import Hallway
 
 // The right-hand panel: everyone in the room, grouped Online / Away / Busy (by the model's
-// statusRank), sorted by name inside a group.
+// statusRank), sorted by name inside a group. While our link is down (presenceKnown false)
+// the people stay listed, greyed, as "status unknown" (usermodel.h, rule g). The list is one
+// Tab stop; arrow keys move inside it.
 Pane {
     id: panel
 
     required property var users     // UserModel or a stand-in ListModel with its roles
     property alias filterText: filter.text
+    property bool presenceKnown: true
+    property bool overlay: false // drawn over the room (narrow windows)
 
     padding: 0
     background: Rectangle {
         color: Theme.sidebar
         Rectangle { width: 1; height: parent.height; color: Theme.separator }
+        // Over the room: a shadow edge so it reads as a panel on top.
+        Rectangle {
+            visible: panel.overlay
+            anchors.right: parent.left
+            width: 6
+            height: parent.height
+            gradient: Gradient {
+                orientation: Gradient.Horizontal
+                GradientStop { position: 0; color: "transparent" }
+                GradientStop { position: 1; color: Qt.rgba(0, 0, 0, 0.12) }
+            }
+        }
     }
 
     PeopleSortModel {
@@ -34,6 +50,19 @@ Pane {
             text: qsTr("People")
             font.weight: Font.DemiBold
             font.pointSize: Qt.application.font.pointSize * 1.1
+        }
+
+        Label {
+            objectName: "presenceUnknownNote"
+            visible: !panel.presenceKnown
+            Layout.fillWidth: true
+            Layout.leftMargin: Theme.largeSpacing
+            Layout.rightMargin: Theme.spacing
+            Layout.bottomMargin: Theme.smallSpacing
+            wrapMode: Text.Wrap
+            text: qsTr("Offline: who was here when the connection dropped.")
+            color: Theme.mutedText
+            font.pointSize: Qt.application.font.pointSize * 0.85
         }
 
         TextField {
@@ -88,15 +117,34 @@ Pane {
                 }
             }
 
-            delegate: PersonDelegate {}
+            delegate: PersonDelegate {
+                presenceKnown: panel.presenceKnown
+                highlightedByKeys: ListView.isCurrentItem && people.activeFocus
+            }
+
+            Rectangle { // keyboard focus on the list shows
+                parent: people
+                anchors.fill: parent
+                color: "transparent"
+                border.width: 2
+                border.color: Theme.accent
+                radius: 2
+                visible: people.activeFocus
+                z: 3
+            }
 
             Label {
+                objectName: "peopleEmpty"
+                parent: people // over the list, not inside its moving content
                 anchors.centerIn: parent
                 width: parent.width - 2 * Theme.largeSpacing
                 horizontalAlignment: Text.AlignHCenter
                 wrapMode: Text.Wrap
                 visible: people.count === 0
-                text: filter.text !== "" ? qsTr("Nobody matches.") : qsTr("Nobody here yet.")
+                text: filter.text !== "" ? qsTr("No matches for “%1”.").arg(filter.text) : qsTr("Nobody here yet.")
+                textFormat: Text.PlainText
+                Accessible.role: Accessible.StaticText
+                Accessible.name: text
                 color: Theme.faintText
             }
         }

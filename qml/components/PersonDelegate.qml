@@ -18,10 +18,14 @@ ItemDelegate {
     required property bool isSelf
     required property string initials
     required property int hue
+    property bool presenceKnown: true      // false while our link is down: greyed, status unknown
+    property bool highlightedByKeys: false // the list's current row while it has the focus
 
     readonly property bool customStatus: status !== "" && status !== "online" && status !== "away"
                                           && status !== "busy" && status !== "typing"
     readonly property string displayName: name !== "" ? name : userId
+    readonly property string shownStatus: presenceKnown ? status : "unknown"
+    readonly property bool shownTyping: presenceKnown && typing
 
     width: ListView.view ? ListView.view.width : implicitWidth
     leftPadding: Theme.largeSpacing
@@ -29,18 +33,20 @@ ItemDelegate {
     topPadding: 5
     bottomPadding: 5
     hoverEnabled: true
-    focusPolicy: Qt.TabFocus
+    focusPolicy: Qt.NoFocus // the list is the Tab stop; arrows move between people
+    opacity: presenceKnown ? 1 : 0.55
 
     Accessible.role: Accessible.ListItem
     Accessible.name: [displayName,
                       isSelf ? qsTr("(you)") : "",
-                      Ui.statusLabel(status),
-                      typing ? qsTr("typing") : "",
+                      Ui.statusLabel(shownStatus),
+                      shownTyping ? qsTr("typing") : "",
                       connections > 1 ? qsTr("%n device(s)", "", connections) : ""]
                      .filter(s => s !== "").join(", ")
 
     background: Rectangle {
-        color: person.hovered || person.visualFocus ? Theme.hover : "transparent"
+        color: person.highlightedByKeys ? Theme.selected
+             : person.hovered || person.visualFocus ? Theme.hover : "transparent"
         radius: Theme.radius
         anchors.fill: parent
         anchors.leftMargin: 6
@@ -57,8 +63,8 @@ ItemDelegate {
             initials: person.initials
             hue: person.hue
             source: person.avatar
-            status: person.status
-            typing: person.typing
+            status: person.shownStatus
+            typing: person.shownTyping
             ringColor: Theme.sidebar
         }
 
@@ -77,7 +83,7 @@ ItemDelegate {
                     Layout.fillWidth: implicitWidth > width
                     Layout.maximumWidth: implicitWidth
                     Layout.minimumWidth: 20
-                    opacity: person.status === "away" ? 0.75 : 1
+                    opacity: person.shownStatus === "away" ? 0.75 : 1
                 }
                 Label {
                     objectName: "selfMarker"
@@ -89,11 +95,12 @@ ItemDelegate {
             }
             RowLayout {
                 spacing: 6
-                visible: person.customStatus || person.connections > 1 || person.typing
+                visible: person.customStatus || person.connections > 1 || person.shownTyping
                 Layout.fillWidth: true
                 Label {
-                    visible: person.typing
-                    text: qsTr("typing…")
+                    visible: person.shownTyping
+                    text: person.status === "away" || person.status === "busy"
+                          ? qsTr("%1, typing…").arg(Ui.statusLabel(person.status)) : qsTr("typing…")
                     color: Theme.online
                     font.italic: true
                     font.pointSize: Qt.application.font.pointSize * 0.85

@@ -7,6 +7,13 @@ import Hallway
 // onlineCount, typingText) with occupancy and typing hints, and the join field with
 // suggestions from the server's room list; at the bottom, who we are signed in as (as the
 // server told us) with "Change account…".
+//
+// The join field: what is typed is normalised (`normalize`, the Session's rule: "Lobby" is
+// #lobby); suggestions are the server's rooms we are not in whose name contains it (names
+// starting with it first), then "Create #<name>" when no room has exactly that name. The
+// first row is highlighted, Up/Down move the highlight, and Enter always does what the
+// highlighted row says ("ran" with "# random" highlighted joins #random; Down to "Create
+// #ran" makes a new room). Without suggestions, Enter joins the typed name.
 Pane {
     id: sidebar
 
@@ -17,6 +24,8 @@ Pane {
     property string selfUserId: ""        // empty until the server told us who we are
     property string selfStatus: ""
     property string accountNote: ""       // how we signed in / where the token is kept
+    property var normalize: function(name) { return name.trim().toLowerCase() }
+    property bool online: true // false while the link is down: no counts we cannot know
 
     signal roomSelected(string name)
     signal joinRequested(string name)
@@ -25,8 +34,49 @@ Pane {
     signal changeAccountRequested()
 
     readonly property alias joinField: joinField
-    readonly property var filteredSuggestions: suggestions.filter(
-        s => s.name.toLowerCase().indexOf(joinField.text.trim().toLowerCase()) >= 0)
+    function isJoined(name) {
+        if (!rooms)
+            return false;
+        if (typeof rooms.indexOf === "function")
+            return rooms.indexOf(name) >= 0;
+        for (let i = 0; i < rooms.count; ++i) {
+            if (rooms.get(i).name === name)
+                return true;
+        }
+        return false;
+    }
+    // Plain properties refreshed from the field's text (a binding would still hold the previous
+    // text inside the field's textEdited handler).
+    property string typedName: ""
+    property var filteredSuggestions: []
+    function suggestionsFor(text) {
+        const typed = normalize(text);
+        const list = suggestions.filter(s => s && s.name && !isJoined(s.name)
+                                             && (typed === "" || s.name.toLowerCase().indexOf(typed) >= 0));
+        list.sort((a, b) => (b.name.toLowerCase().startsWith(typed) ? 1 : 0) - (a.name.toLowerCase().startsWith(typed) ? 1 : 0));
+        if (typed !== "" && !suggestions.some(s => s && s.name === typed) && !isJoined(typed))
+            list.push({ name: typed, create: true, users: 0 });
+        return list;
+    }
+    function refreshSuggestions() {
+        typedName = normalize(joinField.text);
+        filteredSuggestions = suggestionsFor(joinField.text);
+        if (suggestionList.currentIndex >= filteredSuggestions.length || suggestionList.currentIndex < 0)
+            suggestionList.currentIndex = 0;
+        if (!suggestionPopup.opened && joinField.activeFocus && joinField.text.trim() !== "" && filteredSuggestions.length > 0)
+            suggestionPopup.open();
+    }
+    onSuggestionsChanged: refreshSuggestions()
+    Connections {
+        target: sidebar.rooms
+        ignoreUnknownSignals: true
+        function onCountChanged() { sidebar.refreshSuggestions() }
+    }
+    function chooseSuggestion(entry) {
+        sidebar.joinRequested(entry.name);
+        joinField.clear();
+        suggestionPopup.close();
+    }
 
     padding: 0
     background: Rectangle {
@@ -105,7 +155,8 @@ Pane {
                 hoverEnabled: true
                 highlighted: current
                 Accessible.role: Accessible.ListItem
-                Accessible.name: qsTr("Room %1, %n online", "", onlineCount).arg(name)
+                Accessible.name: (sidebar.online ? qsTr("Room %1, %n online", "", onlineCount).arg(name)
+                                                 : qsTr("Room %1, offline").arg(name))
                                  + (unread > 0 ? ", " + qsTr("%1 unread").arg(unread) : "")
                                  + (mentions > 0 ? ", " + qsTr("%1 mentioning you").arg(mentions) : "")
                 onClicked: sidebar.roomSelected(name)
@@ -157,25 +208,37 @@ Pane {
                                 font.pointSize: Qt.application.font.pointSize * 0.75
                             }
                         }
-                        Label {
-                            objectName: "occupancy"
-                            text: qsTr("%n online", "", roomItem.onlineCount)
-                            color: Theme.mutedText
-                            font.pointSize: Qt.application.font.pointSize * 0.8
-                            visible: !leaveButton.visible
-                        }
-                        ToolButton {
-                            id: leaveButton
-                            visible: roomItem.hovered || roomItem.current && roomItem.activeFocus
-                            text: "✕"
-                            font.pointSize: Qt.application.font.pointSize * 0.8
-                            implicitWidth: implicitHeight
-                            padding: 2
-                            focusPolicy: Qt.NoFocus
-                            Accessible.name: qsTr("Leave %1").arg(roomItem.name)
-                            ToolTip.visible: hovered
-                            ToolTip.text: qsTr("Leave room (Ctrl+W)")
-                            onClicked: sidebar.leaveRequested(roomItem.name)
+                        // The count and the leave button share one slot (anchored, not laid
+                        // out): the button that shows on hover is in place before any click.
+                        Item {
+                            readonly property bool showLeave: roomItem.hovered || roomItem.current && roomItem.activeFocus
+                            Layout.preferredWidth: Math.max(occupancy.implicitWidth, leaveButton.implicitWidth)
+                            Layout.preferredHeight: leaveButton.implicitHeight
+                            Label {
+                                id: occupancy
+                                objectName: "occupancy"
+                                anchors.right: parent.right
+                                anchors.verticalCenter: parent.verticalCenter
+                                text: sidebar.online ? qsTr("%n online", "", roomItem.onlineCount) : qsTr("offline")
+                                color: Theme.mutedText
+                                font.pointSize: Qt.application.font.pointSize * 0.8
+                                visible: !parent.showLeave
+                            }
+                            ToolButton {
+                                id: leaveButton
+                                anchors.right: parent.right
+                                anchors.verticalCenter: parent.verticalCenter
+                                visible: parent.showLeave
+                                text: "✕"
+                                font.pointSize: Qt.application.font.pointSize * 0.8
+                                implicitWidth: implicitHeight
+                                padding: 2
+                                focusPolicy: Qt.NoFocus
+                                Accessible.name: qsTr("Leave %1").arg(roomItem.name)
+                                ToolTip.visible: hovered
+                                ToolTip.text: qsTr("Leave room (Ctrl+W)")
+                                onClicked: sidebar.leaveRequested(roomItem.name)
+                            }
                         }
                     }
                     Label {
@@ -213,20 +276,32 @@ Pane {
             placeholderText: qsTr("Join a room…")
             Accessible.name: qsTr("Join a room")
             onActiveFocusChanged: if (activeFocus) sidebar.suggestionsRequested()
-            onTextEdited: if (!suggestionPopup.opened && sidebar.filteredSuggestions.length > 0) suggestionPopup.open()
+            onTextEdited: {
+                suggestionList.currentIndex = 0;
+                sidebar.refreshSuggestions();
+            }
+            onTextChanged: sidebar.refreshSuggestions()
             onAccepted: {
-                const name = text.trim();
+                const entry = suggestionPopup.opened ? sidebar.filteredSuggestions[suggestionList.currentIndex] : undefined;
+                if (entry) {
+                    sidebar.chooseSuggestion(entry);
+                    return;
+                }
+                const name = sidebar.normalize(text);
                 if (name === "")
                     return;
                 sidebar.joinRequested(name);
                 clear();
                 suggestionPopup.close();
             }
+            // The highlight moves; the focus stays here so typing goes on.
             Keys.onDownPressed: {
                 if (!suggestionPopup.opened && sidebar.filteredSuggestions.length > 0)
                     suggestionPopup.open();
-                suggestionList.forceActiveFocus();
+                else
+                    suggestionList.incrementCurrentIndex();
             }
+            Keys.onUpPressed: suggestionList.decrementCurrentIndex()
             Keys.onEscapePressed: { suggestionPopup.close(); clear(); }
 
             Popup {
@@ -242,6 +317,7 @@ Pane {
                     clip: true
                     model: sidebar.filteredSuggestions
                     keyNavigationEnabled: true
+                    highlightMoveDuration: 0
                     Accessible.role: Accessible.List
                     Accessible.name: qsTr("Room suggestions")
                     Keys.onEscapePressed: { suggestionPopup.close(); joinField.forceActiveFocus(); }
@@ -251,25 +327,23 @@ Pane {
                         width: ListView.view.width
                         highlighted: ListView.isCurrentItem
                         text: modelData.name
-                        Accessible.name: qsTr("Join %1, %n online", "", modelData.users || 0).arg(modelData.name)
+                        Accessible.name: modelData.create ? qsTr("Create room %1").arg(modelData.name)
+                                       : qsTr("Join %1, %n online", "", modelData.users || 0).arg(modelData.name)
                         contentItem: RowLayout {
                             Label {
-                                text: "# " + modelData.name
+                                text: modelData.create ? qsTr("Create #%1").arg(modelData.name) : "# " + modelData.name
                                 textFormat: Text.PlainText
                                 elide: Text.ElideRight
                                 Layout.fillWidth: true
                             }
                             Label {
+                                visible: !modelData.create
                                 text: qsTr("%n online", "", modelData.users || 0)
                                 color: Theme.mutedText
                                 font.pointSize: Qt.application.font.pointSize * 0.8
                             }
                         }
-                        onClicked: {
-                            sidebar.joinRequested(modelData.name);
-                            joinField.clear();
-                            suggestionPopup.close();
-                        }
+                        onClicked: sidebar.chooseSuggestion(modelData)
                         Keys.onReturnPressed: clicked()
                     }
                 }

@@ -37,6 +37,7 @@ QtObject {
     readonly property int smallSpacing: 4
     readonly property int largeSpacing: 16
     readonly property int sidebarWidth: 248
+    readonly property int narrowSidebarWidth: 196
     readonly property int peopleWidth: 248
     readonly property int avatarSize: 36
     readonly property int smallAvatarSize: 28

@@ -6,10 +6,17 @@ import Hallway
 // The main window's content once connected: connection banner on top, then rooms sidebar,
 // the room view and the people panel. Everything it shows comes in through properties so it
 // runs on the real Session or on stand-in models (previews, tests).
+//
+// One RoomView per joined room (a Repeater over `rooms`, whose rows carry their Room): a view
+// and its message list only ever show one room's models, so no delegate of one room can be
+// reused for another, and each room keeps its scroll position and composer draft.
+// Narrow windows (below `wideWidth`): the people panel becomes an overlay opened with the
+// People toggle, and the rooms sidebar can be folded with the ☰ button.
 Page {
     id: page
 
     required property var rooms            // RoomListModel
+    property var sidebarRooms: rooms       // the sidebar's list: an UnreadModel adds unread badges
     required property var room             // the current Room, or null
     required property int connectionStatus // PresenceClient.Status
     required property int nextRetryIn
@@ -23,6 +30,14 @@ Page {
     property string selfName: ""           // who the server says we are ("" until it answered)
     property string selfUserId: ""
     property string accountNote: ""        // how we signed in / where the token is kept
+    property string displayName: ""
+    property var normalizeRoomName: function(name) { return name.trim().toLowerCase() }
+    // Whether the link is up (presence is current); false shows the offline state.
+    readonly property bool online: connectionStatus === ConnectionBanner.Online
+    property int wideWidth: 1060
+    readonly property bool narrow: width < wideWidth
+    property bool sidebarFolded: false
+    property bool peopleOverlayOpen: false // narrow windows: the people panel on demand
 
     signal roomSelected(string name)
     signal joinRequested(string name)
@@ -34,10 +49,18 @@ Page {
     signal reconnectRequested()
     signal changeAccountRequested()
     signal suggestionsRequested()
+    signal displayNameRequested(string name)
 
     readonly property string currentRoomName: room ? room.name : ""
 
-    function focusComposer() { roomView.composer.inputItem.forceActiveFocus() }
+    readonly property var currentView: {
+        const i = room ? roomViews.indexOfRoom(room.name) : -1;
+        return i >= 0 ? roomViews.itemAt(i) : null;
+    }
+    function focusComposer() {
+        if (currentView)
+            currentView.composer.inputItem.forceActiveFocus();
+    }
 
     background: Rectangle { color: Theme.base }
 
@@ -48,6 +71,7 @@ Page {
         errorCode: page.errorCode
         errorString: page.errorString
         onRetryNowRequested: page.retryNowRequested()
+        wasOnline: page.wasOnline
         onReconnectRequested: page.reconnectRequested()
         onChangeAccountRequested: page.changeAccountRequested()
     }
@@ -59,11 +83,14 @@ Page {
         RoomSidebar {
             id: sidebar
             objectName: "roomSidebar"
+            visible: !page.sidebarFolded
             Layout.fillHeight: true
-            Layout.preferredWidth: Theme.sidebarWidth
-            rooms: page.rooms
+            Layout.preferredWidth: page.narrow ? Theme.narrowSidebarWidth : Theme.sidebarWidth
+            rooms: page.sidebarRooms
             currentRoom: page.currentRoomName
             suggestions: page.roomSuggestions
+            normalize: page.normalizeRoomName
+            online: page.online
             onRoomSelected: (name) => page.roomSelected(name)
             onJoinRequested: (name) => page.joinRequested(name)
             onLeaveRequested: (name) => page.leaveRequested(name)
@@ -74,20 +101,49 @@ Page {
             onChangeAccountRequested: page.changeAccountRequested()
         }
 
-        RoomView {
-            id: roomView
-            objectName: "roomView"
+        StackLayout {
+            id: views
             visible: page.room !== null
             Layout.fillWidth: true
             Layout.fillHeight: true
-            room: page.room
-            manualStatus: page.manualStatus
-            effectiveStatus: page.effectiveStatus
-            showJoinLeave: page.showJoinLeave
-            showPeople: page.showPeople
-            onManualStatusRequested: (status) => page.manualStatusRequested(status)
-            onShowJoinLeaveToggled: (show) => page.showJoinLeaveToggled(show)
-            onShowPeopleToggled: (show) => page.showPeopleToggled(show)
+            currentIndex: page.room ? roomViews.indexOfRoom(page.room.name) : -1
+
+            Repeater {
+                id: roomViews
+                model: page.rooms
+                function indexOfRoom(name) {
+                    for (let i = 0; i < count; ++i) {
+                        const v = itemAt(i);
+                        if (v && v.room && v.room.name === name)
+                            return i;
+                    }
+                    return -1;
+                }
+                RoomView {
+                    objectName: "roomView" // its required `room` is the model's room role
+                    Layout.fillWidth: true
+                    Layout.fillHeight: true
+                    current: page.room === room
+                    online: page.online
+                    manualStatus: page.manualStatus
+                    effectiveStatus: page.effectiveStatus
+                    displayName: page.displayName
+                    showJoinLeave: page.showJoinLeave
+                    showPeople: page.narrow ? page.peopleOverlayOpen : page.showPeople
+                    narrow: page.narrow
+                    sidebarFolded: page.sidebarFolded
+                    onManualStatusRequested: (status) => page.manualStatusRequested(status)
+                    onShowJoinLeaveToggled: (show) => page.showJoinLeaveToggled(show)
+                    onShowPeopleToggled: (show) => {
+                        if (page.narrow)
+                            page.peopleOverlayOpen = show;
+                        else
+                            page.showPeopleToggled(show);
+                    }
+                    onSidebarToggled: page.sidebarFolded = !page.sidebarFolded
+                    onDisplayNameRequested: (name) => page.displayNameRequested(name)
+                }
+            }
         }
 
         // No room selected: a friendly empty state instead of an empty view.
@@ -128,10 +184,31 @@ Page {
 
         PeoplePanel {
             objectName: "peoplePanel"
-            visible: page.room !== null && page.showPeople
+            visible: page.room !== null && page.showPeople && !page.narrow
             Layout.fillHeight: true
             Layout.preferredWidth: Theme.peopleWidth
             users: page.room ? page.room.users : null
+            presenceKnown: page.online && page.room !== null && page.room.presenceKnown
         }
     }
+
+    // Narrow windows: the people panel over the right edge of the room, on demand.
+    PeoplePanel {
+        objectName: "peoplePanel"
+        visible: page.room !== null && page.peopleOverlayOpen && page.narrow
+        anchors.right: parent.right
+        anchors.top: parent.top
+        anchors.topMargin: page.currentView ? page.currentView.headerHeight : 0 // the header's toggles stay reachable
+        anchors.bottom: parent.bottom
+        width: Math.min(Theme.peopleWidth, page.width * 0.45)
+        z: 2
+        users: page.room ? page.room.users : null
+        presenceKnown: page.online && page.room !== null && page.room.presenceKnown
+        overlay: true
+    }
+
+    // Whether we were online once in this run: a later outage says "Connection lost".
+    property bool wasOnline: false
+    onOnlineChanged: if (online) wasOnline = true
+    Component.onCompleted: if (online) wasOnline = true
 }

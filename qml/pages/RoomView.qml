@@ -5,7 +5,9 @@ import Hallway
 
 // The middle column: room header (name, "n online", join/leave toggle, people toggle, our
 // status menu), the messages, the typing line (height reserved) and the composer.
-// `room` is a Room (or a stand-in object with the same properties and functions).
+// `room` is a Room (or a stand-in object with the same properties and functions). ChatPage
+// makes one per joined room, so the composer holds that room's draft (Room.draft) and the
+// list that room's scroll position; leaving the view stops our typing there.
 Pane {
     id: view
 
@@ -14,13 +16,32 @@ Pane {
     required property string effectiveStatus
     property bool showJoinLeave: true
     property bool showPeople: true
+    property bool current: true
+    property bool online: true
+    property string displayName: ""
+    property bool narrow: false
+    property bool sidebarFolded: false
 
     signal manualStatusRequested(string status)
     signal showJoinLeaveToggled(bool show)
     signal showPeopleToggled(bool show)
+    signal sidebarToggled()
+    signal displayNameRequested(string name)
+
+    // Presence is current only while the link is up and this room has been resynced.
+    readonly property bool presenceKnown: online && room !== null
+                                          && (room.presenceKnown === undefined || room.presenceKnown)
+
+    onCurrentChanged: {
+        if (!current && room && room.typing)
+            room.typing.stop(); // the draft stays; we are not typing in a room we left
+        if (current)
+            messages.returnToView();
+    }
 
     readonly property string roomName: room ? room.name : ""
     readonly property alias composer: composer
+    readonly property real headerHeight: header.height // the narrow people overlay starts below it
 
     padding: 0
     background: Rectangle { color: Theme.base }
@@ -30,6 +51,7 @@ Pane {
 
         // Header
         Pane {
+            id: header
             Layout.fillWidth: true
             leftPadding: Theme.largeSpacing
             rightPadding: Theme.spacing
@@ -41,6 +63,15 @@ Pane {
             }
             contentItem: RowLayout {
                 spacing: Theme.spacing
+                ToolButton {
+                    objectName: "sidebarToggle"
+                    text: "☰"
+                    focusPolicy: Qt.StrongFocus
+                    Accessible.name: view.sidebarFolded ? qsTr("Show rooms") : qsTr("Hide rooms")
+                    ToolTip.visible: hovered
+                    ToolTip.text: Accessible.name
+                    onClicked: view.sidebarToggled()
+                }
                 Label {
                     text: "#"
                     color: Theme.mutedText
@@ -64,19 +95,30 @@ Pane {
                     color: Theme.hover
                     implicitHeight: onlineLabel.implicitHeight + 4
                     implicitWidth: onlineRow.implicitWidth + 14
+                    // Room enough for "99 online" / "Offline": the controls after it stay put.
+                    Layout.minimumWidth: onlineMetrics.width + 30
+                    TextMetrics {
+                        id: onlineMetrics
+                        font: onlineLabel.font
+                        text: qsTr("%n online", "", 99)
+                    }
+                    Accessible.role: Accessible.StaticText
+                    Accessible.name: view.presenceKnown ? onlineLabel.text : qsTr("Offline, presence unknown")
                     Row {
                         id: onlineRow
                         anchors.centerIn: parent
                         spacing: 5
                         Rectangle {
                             width: 8; height: 8; radius: 4
-                            color: Theme.online
+                            color: view.presenceKnown ? Theme.online : Theme.unknown
                             anchors.verticalCenter: parent.verticalCenter
                         }
                         Label {
                             id: onlineLabel
                             objectName: "headerOnline"
-                            text: view.room ? qsTr("%n online", "", view.room.onlineCount) : ""
+                            text: !view.room ? ""
+                                : view.presenceKnown ? qsTr("%n online", "", view.room.onlineCount)
+                                : qsTr("Offline")
                             color: Theme.mutedText
                             font.pointSize: Qt.application.font.pointSize * 0.9
                         }
@@ -86,7 +128,7 @@ Pane {
                 ToggleChip {
                     objectName: "joinLeaveToggle"
                     checked: view.showJoinLeave
-                    text: qsTr("Joins & leaves")
+                    text: view.narrow ? qsTr("Joins") : qsTr("Joins & leaves")
                     Accessible.name: checked ? qsTr("Hide joins and leaves") : qsTr("Show joins and leaves")
                     ToolTip.visible: hovered
                     ToolTip.text: Accessible.name
@@ -104,10 +146,34 @@ Pane {
                 ToolSeparator {}
                 StatusMenu {
                     objectName: "statusMenu"
+                    // A fixed width: the controls before it do not move as its label changes.
+                    Layout.preferredWidth: view.narrow ? 132 : 180
                     manualStatus: view.manualStatus
                     effectiveStatus: view.effectiveStatus
+                    online: view.online
+                    displayName: view.displayName
                     onManualStatusRequested: (status) => view.manualStatusRequested(status)
+                    onDisplayNameRequested: (name) => view.displayNameRequested(name)
                 }
+            }
+        }
+
+        // The room's member list could not be refreshed on several reconnects in a row.
+        Pane {
+            objectName: "presenceErrorBar"
+            visible: view.room !== null && view.room.presenceError !== ""
+            Layout.fillWidth: true
+            topPadding: 4
+            bottomPadding: 4
+            leftPadding: Theme.largeSpacing
+            background: Rectangle { color: Theme.hover }
+            Accessible.role: Accessible.AlertMessage
+            Accessible.name: view.room ? view.room.presenceError : ""
+            contentItem: Label {
+                text: view.room ? view.room.presenceError : ""
+                textFormat: Text.PlainText
+                wrapMode: Text.Wrap
+                color: Theme.mutedText
             }
         }
 
@@ -118,6 +184,7 @@ Pane {
             Layout.fillHeight: true
             model: view.room ? view.room.messages : null
             showJoinLeave: view.showJoinLeave
+            linkSent: view.presenceKnown
             onRetryRequested: (localId) => view.room.retryMessage(localId)
         }
 
@@ -138,7 +205,8 @@ Pane {
             Layout.bottomMargin: Theme.largeSpacing
             roomName: view.roomName
             enabled: view.room !== null
-            onTextEdited: (text) => { if (view.room) view.room.setComposerText(text) }
+            Component.onCompleted: if (view.room && view.room.draft) text = view.room.draft
+            onTextEdited: (text) => { if (view.room && view.current) view.room.setComposerText(text) }
             onSendRequested: (text) => view.room.sendMessage(text)
         }
     }

@@ -59,3 +59,52 @@ QString UiHelpers::sectionTitle(int statusRank)
 }
 
 } // namespace Hallway
+
+namespace Hallway {
+
+namespace {
+const QRegularExpression &linkPattern()
+{
+    // An address ends at white space or a character that rarely ends one in prose.
+    static const QRegularExpression re(QStringLiteral("https://[^\\s<>\"']+[^\\s<>\"'.,;:!?)\\]]"),
+                                       QRegularExpression::CaseInsensitiveOption);
+    return re;
+}
+} // namespace
+
+bool UiHelpers::hasLink(const QString &text)
+{
+    return linkPattern().match(text).hasMatch();
+}
+
+QString UiHelpers::linkify(const QString &text)
+{
+    QString out;
+    qsizetype pos = 0;
+    auto it = linkPattern().globalMatch(text);
+    while (it.hasNext()) {
+        const QRegularExpressionMatch m = it.next();
+        out += text.mid(pos, m.capturedStart() - pos).toHtmlEscaped();
+        const QString url = m.captured().toHtmlEscaped();
+        out += QStringLiteral("<a href=\"%1\">%1</a>").arg(url);
+        pos = m.capturedEnd();
+    }
+    out += text.mid(pos).toHtmlEscaped();
+    out.replace(QLatin1Char('\n'), QStringLiteral("<br>"));
+    return out;
+}
+
+QString UiHelpers::dayLabel(const QString &day)
+{
+    const QDate date = QDate::fromString(day, Qt::ISODate);
+    if (!date.isValid())
+        return day;
+    const QDate today = QDate::currentDate();
+    if (date == today)
+        return tr("Today");
+    if (date == today.addDays(-1))
+        return tr("Yesterday");
+    return QLocale().toString(date, QLocale::LongFormat);
+}
+
+} // namespace Hallway

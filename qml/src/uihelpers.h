@@ -26,6 +26,13 @@ public:
     Q_INVOKABLE static QString time(const QDateTime &timestamp);
     // People panel section title for a statusRank (0 online, 1 away, 2 busy).
     Q_INVOKABLE static QString sectionTitle(int statusRank);
+    // Message text for a rich-text view: everything escaped (it stays plain text), only
+    // https addresses become links. hasLink() tells whether there is any.
+    Q_INVOKABLE static QString linkify(const QString &text);
+    Q_INVOKABLE static bool hasLink(const QString &text);
+    // A date separator's label from a day key "yyyy-MM-dd": "Today", "Yesterday", or the
+    // locale's long date.
+    Q_INVOKABLE static QString dayLabel(const QString &day);
 };
 
 } // namespace Hallway

@@ -19,7 +19,8 @@ using namespace Hallway;
 
 namespace {
 constexpr int kMembers = 20000;
-constexpr int kJoinMs = 60000; // generous: a loaded 2-core machine; speed lives in tests/bench
+constexpr int kJoinMs = 60000;
+constexpr int kHistory = 350; // generous: a loaded 2-core machine; speed lives in tests/bench
 const QString kRoom = QStringLiteral("big:town");
 
 // RESP encoding for redis-cli --pipe: arguments may hold spaces, quotes and UTF-8.
@@ -51,6 +52,8 @@ class tst_BigRoom : public QObject
         ServerStack::Options o;
         o.maxStateBytes = 3 * 1024 * 1024;
         o.maxFrameBytes = 4 * 1024 * 1024;
+        o.historyLength = kHistory; // more than the 200 the client once always asked for
+        o.rateLimits = false;       // the history is filled by one sender at full speed
         return o;
     }
 
@@ -164,6 +167,38 @@ private Q_SLOTS:
         }, 8000));
         QCOMPARE(sessions.count(), 1); // the link never dropped
         QCOMPARE(me.client()->status(), PresenceClient::Online);
+    }
+
+    // History as the server keeps it: a newcomer gets all the server holds, oldest first,
+    // ending with the newest.
+    void historyAsTheServerKeepsIt()
+    {
+        const QString room = QStringLiteral("archive");
+        PresenceClient writer;
+        writer.setUrl(m_stack.userUrl(QStringLiteral("scribe"), QStringLiteral("Scribe")));
+        writer.open();
+        QVERIFY(await(writer.joinRoom(room, false), 8000).ok);
+        for (int i = 1; i <= kHistory + 20; ++i) {
+            const Settled sent = await(writer.command(QStringLiteral("chat:send"),
+                                                      QJsonObject{{QStringLiteral("room"), room},
+                                                                  {QStringLiteral("text"), QStringLiteral("entry %1").arg(i)}}), 8000);
+            QVERIFY2(sent.ok, qPrintable(QString::number(i)));
+        }
+        Session reader;
+        reader.client()->setUrl(m_stack.userUrl(QStringLiteral("reader"), QStringLiteral("Reader")));
+        reader.client()->open();
+        Room *r = reader.join(room);
+        auto texts = [r] {
+            QStringList out;
+            for (int row = 0; row < r->messages()->rowCount(); ++row)
+                if (r->messages()->at(row).kind == QLatin1String("message"))
+                    out << r->messages()->at(row).text;
+            return out;
+        };
+        QVERIFY(TestUtil::waitUntil([&] { return texts().size() == kHistory; }, 15000));
+        const QStringList got = texts();
+        QCOMPARE(got.first(), QStringLiteral("entry %1").arg(21)); // the oldest the server kept
+        QCOMPARE(got.last(), QStringLiteral("entry %1").arg(kHistory + 20)); // the newest, last
     }
 };
 

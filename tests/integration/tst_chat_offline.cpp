@@ -119,9 +119,10 @@ private Q_SLOTS:
         QCOMPARE(historyCount(name, text), 1);
     }
 
-    // In flight on a path that goes silent: never reaches the server, is marked failed, and
-    // the retry delivers it exactly once.
-    void inFlightFailsThenRetriesOnce()
+    // In flight on a path that goes silent: never reaches the server; the link is dropped for
+    // it, and the message (a connection failure, room.h "Outbox") is sent again by itself
+    // after the reconnect: it never turns "Not sent", and arrives exactly once.
+    void inFlightIsResentByItselfOnce()
     {
         const QString name = QStringLiteral("offline-inflight");
         const QString text = QStringLiteral("lost on the way");
@@ -134,22 +135,23 @@ private Q_SLOTS:
 
         proxy.setSilent(true);
         const QString localId = alice.room->sendMessage(text);
-        QTRY_VERIFY_WITH_TIMEOUT(alice.row(localId)->failed, kWatchdogDetectMs);
-        QVERIFY(!alice.row(localId)->error.isEmpty());
+        QTRY_VERIFY_WITH_TIMEOUT(alice.client->status() != PresenceClient::Online, kWatchdogDetectMs);
+        QVERIFY(alice.row(localId)->pending);
+        QVERIFY(!alice.row(localId)->failed);
         QCOMPARE(historyCount(name, text), 0);
 
         proxy.dropAll();
         proxy.setSilent(false);
-        QTRY_VERIFY_WITH_TIMEOUT(alice.client->status() == PresenceClient::Online && alice.room->isJoined(), kReconnectMs);
-        QVERIFY(alice.room->retryMessage(localId));
-        QTRY_VERIFY_WITH_TIMEOUT(alice.delivered(localId), kDeliverMs);
+        QTRY_VERIFY_WITH_TIMEOUT(alice.delivered(localId), kReconnectMs + kDeliverMs);
+        QVERIFY(!alice.row(localId)->failed);
         QTRY_COMPARE_WITH_TIMEOUT(bob.rowsWithText(text), 1, kDeliverMs);
         QCOMPARE(alice.rowsWithText(text), 1);
         QCOMPARE(historyCount(name, text), 1);
     }
 
-    // The server stored it, but the reply was lost: the row fails, and the retry (same
-    // clientId) is answered as a duplicate: still one row everywhere, one entry in history.
+    // The server stored it, but the reply was lost with the link: the message is sent again by
+    // itself after the reconnect (same clientId) and answered as a duplicate: still one row
+    // everywhere, one entry in history, and it never shows "Not sent".
     void replyLostRetryIsDeduplicated()
     {
         const QString name = QStringLiteral("offline-replylost");
@@ -170,14 +172,13 @@ private Q_SLOTS:
         proxy.setSilent(true);
         QVERIFY(m_stack.resumeServer(0));
         QTRY_COMPARE_WITH_TIMEOUT(historyCount(name, text), 1, kDeliverMs);
-        QTRY_VERIFY_WITH_TIMEOUT(alice.row(localId)->failed, kWatchdogDetectMs);
+        QTRY_VERIFY_WITH_TIMEOUT(alice.client->status() != PresenceClient::Online, kWatchdogDetectMs);
+        QVERIFY(!alice.row(localId)->failed);
 
         proxy.dropAll();
         proxy.setSilent(false);
-        QTRY_VERIFY_WITH_TIMEOUT(alice.client->status() == PresenceClient::Online && alice.room->isJoined(), kReconnectMs);
-        if (alice.row(localId)->failed) // the history replay may already have settled it
-            QVERIFY(alice.room->retryMessage(localId));
-        QTRY_VERIFY_WITH_TIMEOUT(alice.delivered(localId), kDeliverMs);
+        QTRY_VERIFY_WITH_TIMEOUT(alice.delivered(localId), kReconnectMs + kDeliverMs);
+        QVERIFY(!alice.row(localId)->failed);
         QCOMPARE(alice.rowsWithText(text), 1);
         QTRY_COMPARE_WITH_TIMEOUT(bob.rowsWithText(text), 1, kDeliverMs);
         QCOMPARE(historyCount(name, text), 1);

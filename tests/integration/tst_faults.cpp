@@ -5,6 +5,8 @@
 // (faultfixture.h): alice back under a new id, bob's members == SMEMBERS rt:presence:room:<room>.
 #include "faultfixture.h"
 
+#include <QJsonDocument>
+
 #include <QElapsedTimer>
 #include <QTest>
 #include <csignal>
@@ -152,6 +154,37 @@ private Q_SLOTS:
             QCOMPARE(meta.value(QStringLiteral("userId")).toString(), QStringLiteral("alice"));
         }
         QVERIFY(alice.client.connectionId() != oldId);
+    }
+
+    // One owner for what we republish: a state set directly on the client (hallway-cli's
+    // publish op) under a Session comes back after a crash exactly as it was, every round,
+    // never replaced by the Session's composed status.
+    void directStateSurvivesCrashUnderSession()
+    {
+        const QString room = QStringLiteral("faults:state");
+        Observer bob(m_stack.userUrl(QStringLiteral("bob"), QStringLiteral("Bob"), 1));
+        QVERIFY(bob.openAndJoin(room));
+        Observer alice(m_stack.userUrl(QStringLiteral("alice"), QStringLiteral("Alice"), 0));
+        QVERIFY(alice.openAndJoin(room));
+        const QJsonObject busy{{QStringLiteral("status"), QStringLiteral("busy")}, {QStringLiteral("note"), QStringLiteral("cli")}};
+        QVERIFY(await(alice.client->publishPresenceState(room, busy)).ok);
+        auto bobSees = [&](const QString &id) {
+            const MemberModel::Member *m = bob.room->members()->find(id);
+            return m && m->state == QJsonValue(busy);
+        };
+        QTRY_VERIFY_WITH_TIMEOUT(bobSees(alice.client->connectionId()), 5000);
+        for (int round = 0; round < 3; ++round) {
+            const QString before = alice.client->connectionId();
+            QVERIFY(m_stack.killServer(0));
+            QVERIFY(m_stack.startServer(0));
+            QTRY_VERIFY_WITH_TIMEOUT(alice.client->status() == PresenceClient::Online
+                                         && alice.client->connectionId() != before, kReconnectMs);
+            const QString now = alice.client->connectionId();
+            QTRY_VERIFY_WITH_TIMEOUT(bobSees(now), 5000);
+            // Settled: nothing publishes over it a moment later.
+            QTest::qWait(1500);
+            QVERIFY2(bobSees(now), qPrintable(QString::fromUtf8(QJsonDocument(bob.room->members()->find(now)->state.toObject()).toJson(QJsonDocument::Compact))));
+        }
     }
 };
 

@@ -94,7 +94,8 @@ private Q_SLOTS:
         Session carol;
         QVERIFY(open(carol, "carol"));
         Room *c = carol.join(name);
-        QVERIFY(TestUtil::waitUntil([&] { return c->onlineCount() == 3 && c->messages()->rowCount() >= 1; }));
+        QVERIFY(TestUtil::waitUntil([&] { return c->users()->count() == 3 && c->messages()->rowCount() >= 1; }));
+        QCOMPARE(c->onlineCount(), 2); // bob is busy: listed, not counted as online
         QTest::qWait(200);
         QCOMPARE(c->messages()->rowCount(), 1);
         QCOMPARE(c->messages()->at(0).text, QStringLiteral("hello bob"));
@@ -119,8 +120,8 @@ private Q_SLOTS:
         carol.leave(name);
         QVERIFY(carol.room(name) == nullptr);
         QVERIFY(TestUtil::waitUntil([&] { return a->memberCount() == 2; }));
-        QCOMPARE(a->onlineCount(), 3); // grace
-        QVERIFY(TestUtil::waitUntil([&] { return a->onlineCount() == 2; }, 6000));
+        QCOMPARE(a->users()->count(), 3); // grace
+        QVERIFY(TestUtil::waitUntil([&] { return a->users()->count() == 2; }, 6000));
     }
 
     void reconnectResyncsWithoutDuplicates()
@@ -149,7 +150,7 @@ private Q_SLOTS:
         // After the resync: the same two people, bob's declared status republished, one row
         // per connection, the history replay de-duplicated.
         const bool converged = TestUtil::waitUntil([&] {
-            return a->memberCount() == 2 && a->onlineCount() == 2 && a->members()->contains(b->selfConnectionId())
+            return a->memberCount() == 2 && a->users()->count() == 2 && a->members()->contains(b->selfConnectionId())
                 && a->users()->find("bob") && a->users()->find("bob")->status == QLatin1String("busy");
         }, 15000);
         if (!converged) {
@@ -172,6 +173,99 @@ private Q_SLOTS:
         QCOMPARE(aliceMembersReset.count(), 0);
         a->setComposerText("still here");
         QVERIFY(TestUtil::waitUntil([&] { return b->typingText() == QString::fromUtf8("Alice is typing…"); }));
+    }
+
+    // Leaving and joining again at once: we are in our own people list (the late answer and
+    // events of the leave never apply to the new room).
+    void leaveAndRejoinListsUsAgain()
+    {
+        const QString name = QStringLiteral("room:rejoin");
+        Session alice, bob;
+        QVERIFY(open(alice, "alice"));
+        QVERIFY(open(bob, "bob"));
+        Room *a = alice.join(name);
+        QVERIFY(bob.join(name));
+        QVERIFY(TestUtil::waitUntil([&] { return a->users()->count() == 2; }));
+        for (int round = 0; round < 3; ++round) {
+            alice.leave(name);
+            a = alice.join(name);
+            QVERIFY(a);
+            const auto selfListed = [&] {
+                const UserModel::Person *me = a->users()->find("alice");
+                return me && me->isSelf && me->devices.size() == 1 && a->users()->find("bob") && a->isJoined()
+                    && a->presenceKnown();
+            };
+            if (!TestUtil::waitUntil(selfListed, 8000)) {
+                const UserModel::Person *me = a->users()->find("alice");
+                qWarning() << "round" << round << "self row" << (me != nullptr) << (me ? me->isSelf : false)
+                           << (me ? me->devices.size() : -1) << "bob" << (a->users()->find("bob") != nullptr)
+                           << "joined" << a->isJoined() << "known" << a->presenceKnown() << "members"
+                           << a->members()->connectionIds() << "self" << a->selfConnectionId();
+                QFAIL("we are not listed after rejoining");
+            }
+            QTest::qWait(800); // late leave events and replies of the leave must not take us out
+            QVERIFY2(selfListed(), qPrintable(QString::number(round)));
+        }
+    }
+
+    // usermodel.h rules a and f against the real server: a busy person who types is busy and
+    // typing for the others, and someone who keeps posting never turns away.
+    void busyTypistAndPostingIsActivity()
+    {
+        const QString name = QStringLiteral("room:rules");
+        ModelOptions options;
+        options.idleTimeoutMs = 1500;
+        Session alice(nullptr, options);
+        Session bob;
+        QVERIFY(open(alice, "alice"));
+        QVERIFY(open(bob, "bob"));
+        alice.activity()->setEnabled(false); // no input events here: only what the test does
+        alice.activity()->setEnabled(true);
+        Room *a = alice.join(name);
+        Room *b = bob.join(name);
+        QVERIFY(TestUtil::waitUntil([&] { return b->users()->find("alice") && a->isJoined(); }));
+        alice.status()->setManualStatus("busy");
+        QVERIFY(TestUtil::waitUntil([&] { return b->users()->find("alice")->status == QLatin1String("busy"); }));
+        a->setComposerText("hm");
+        QVERIFY(TestUtil::waitUntil([&] { return b->users()->find("alice")->typing; }));
+        QCOMPARE(b->users()->find("alice")->status, QStringLiteral("busy"));
+        QCOMPARE(b->users()->get(b->users()->rowOf("alice")).value("statusRank").toInt(), 2);
+        a->setComposerText(QString());
+        alice.status()->setManualStatus("automatic");
+        QVERIFY(TestUtil::waitUntil([&] { return b->users()->find("alice")->status == QLatin1String("online"); }));
+
+        // Posting every half second for three idle periods: never away.
+        bool away = false;
+        for (int i = 0; i < 9; ++i) {
+            a->sendMessage(QStringLiteral("post %1").arg(i));
+            QTest::qWait(500);
+            away = away || alice.status()->effectiveStatus() == QLatin1String("away");
+        }
+        QVERIFY(!away);
+        // And without posting the same idle time does turn us away.
+        QVERIFY(TestUtil::waitUntil([&] { return alice.status()->effectiveStatus() == QLatin1String("away"); }, 6000));
+    }
+
+    // Session.join normalises names (session.h, ROOM NAMES): "  Lobby " and "lobby" are one room.
+    void roomNamesAreNormalised()
+    {
+        QCOMPARE(Session::normalizeRoomName(QStringLiteral("  Lobby ")), QStringLiteral("lobby"));
+        QCOMPARE(Session::normalizeRoomName(QStringLiteral("# Design  Team")), QStringLiteral("design-team"));
+        QCOMPARE(Session::normalizeRoomName(QStringLiteral("a\tb\u0001c")), QStringLiteral("a-bc"));
+        QCOMPARE(Session::normalizeRoomName(QStringLiteral("   ")), QString());
+        QCOMPARE(Session::normalizeRoomName(QString(100, QLatin1Char('x'))).size(), 80);
+        // A surrogate pair is never cut in half.
+        const QString emoji = QString(79, QLatin1Char('x')) + QString::fromUtf8("\xF0\x9F\x98\x80");
+        QCOMPARE(Session::normalizeRoomName(emoji).size(), 79);
+        Session alice;
+        QVERIFY(open(alice, "alice"));
+        Room *r = alice.join(QStringLiteral("  Lobby "));
+        QVERIFY(r);
+        QCOMPARE(r->name(), QStringLiteral("lobby"));
+        QCOMPARE(alice.join(QStringLiteral("lobby")), r);
+        QCOMPARE(alice.room(QStringLiteral("LOBBY")), r);
+        QCOMPARE(alice.rooms()->count(), 1);
+        QVERIFY(TestUtil::waitUntil([&] { return r->isJoined() && r->users()->find("alice"); })); // the server took it
     }
 };
 

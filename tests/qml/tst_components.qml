@@ -198,15 +198,23 @@ Item {
             const b = banner({ status: ConnectionBanner.Reconnecting, nextRetryIn: 5 });
             verify(b.visible);
             const message = findChild(b, "bannerMessage");
-            compare(message.text, "Reconnecting in 5 s");
+            compare(message.text, "Connection lost — reconnecting in 5 s");
             const retry = findChild(b, "retryNowButton");
             verify(retry.visible);
+            verify(!retry.flat); // a real button, not text
             compare(retry.Accessible.name, "Retry now");
             const spy = createTemporaryObject(spyComponent, root, { target: b, signalName: "retryNowRequested" });
             mouseClick(retry);
             compare(spy.count, 1);
             b.nextRetryIn = 1;
-            compare(message.text, "Reconnecting in 1 s");
+            compare(message.text, "Connection lost — reconnecting in 1 s");
+        }
+
+        // After a drop, each new attempt is still "Connection lost", never a plain "Connecting…".
+        function test_attemptAfterDropSaysConnectionLost() {
+            const b = banner({ status: ConnectionBanner.Connecting, wasOnline: true });
+            compare(b.kind, "reconnecting");
+            compare(findChild(b, "bannerMessage").text, "Connection lost — reconnecting…");
         }
 
         function test_authErrorMessage() {
@@ -377,6 +385,21 @@ Item {
             }
             tryVerify(() => headings() === "Online,Away,Busy", 3000);
             compare(headings(), "Online,Away,Busy");
+
+            // Filtering to nobody says so, over the list where a person looks.
+            panel.filterText = "zzz";
+            tryVerify(() => list.count === 0);
+            const empty = findChild(panel, "peopleEmpty");
+            tryVerify(() => empty.visible, 3000);
+            compare(empty.text, "No matches for “zzz”.");
+            const inList = empty.mapToItem(list, 0, 0);
+            verify(inList.y >= 0 && inList.y + empty.height <= list.height, "inside the list's area");
+            panel.filterText = "";
+            tryVerify(() => list.count === 3);
+
+            // Offline: still listed, greyed, status unknown.
+            panel.presenceKnown = false;
+            verify(findChild(panel, "presenceUnknownNote").visible);
         }
     }
 
@@ -409,6 +432,16 @@ Item {
             compare(Ui.sectionTitle(1), "Away");
             compare(Ui.sectionTitle(2), "Busy");
             compare(Ui.statusLabel("ready"), "ready");
+        }
+
+        // Message text stays plain text: only https addresses become links, everything else
+        // (markup included) is escaped; http and other schemes are not links.
+        function test_linkify() {
+            verify(!Ui.hasLink("see http://example.com or ftp://x"));
+            verify(Ui.hasLink("docs at https://example.com/a?b=1."));
+            compare(Ui.linkify("<b>hi</b> https://example.com/a?b=1&c=2."),
+                    '&lt;b&gt;hi&lt;/b&gt; <a href="https://example.com/a?b=1&amp;c=2">https://example.com/a?b=1&amp;c=2</a>.');
+            compare(Ui.linkify("a\nb https://x.org"), 'a<br>b <a href="https://x.org">https://x.org</a>');
         }
     }
 }

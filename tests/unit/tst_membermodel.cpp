@@ -67,6 +67,32 @@ private Q_SLOTS:
         QVERIFY(!model.contains("c1"));
     }
 
+    // usermodel.h, rule a: typing keeps the status it was typed in.
+    void typingKeepsItsBaseStatus()
+    {
+        MemberModel model;
+        model.insert("c1", meta("alice"), st("busy"));
+        QSignalSpy changed(&model, &QAbstractItemModel::dataChanged);
+        QList<int> roles = model.setState("c1", QJsonObject{{"status", "typing"}, {"base", "busy"}});
+        QCOMPARE(model.find("c1")->status, QStringLiteral("busy"));
+        QVERIFY(model.find("c1")->typing);
+        QVERIFY(roles.contains(MemberModel::TypingRole));
+        QVERIFY(!roles.contains(MemberModel::StatusRole));
+        model.setState("c1", QJsonObject{{"status", "typing"}, {"base", "away"}});
+        QCOMPARE(model.find("c1")->status, QStringLiteral("away"));
+        QVERIFY(model.find("c1")->typing);
+        // A typing state without a usable base (other clients) is online + typing.
+        model.setState("c1", QJsonObject{{"status", "typing"}, {"base", "typing"}});
+        QCOMPARE(model.find("c1")->status, QStringLiteral("online"));
+        QVERIFY(model.find("c1")->typing);
+        // The local expiry ends typing, never the status.
+        model.setState("c1", QJsonObject{{"status", "typing"}, {"base", "busy"}});
+        QVERIFY(model.expireTyping("c1"));
+        QCOMPARE(model.find("c1")->status, QStringLiteral("busy"));
+        QVERIFY(!model.find("c1")->typing);
+        QCOMPARE(MemberModel::baseStatusOf(QJsonObject{{"status", "ready"}}), QStringLiteral("ready"));
+    }
+
     void stateChangeIsRolePrecise()
     {
         MemberModel model;
@@ -78,7 +104,8 @@ private Q_SLOTS:
         QList<int> roles = model.setState("c1", st("typing"));
         QCOMPARE(changed.count(), 1);
         QCOMPARE(roles, rolesOf(changed, 0));
-        QVERIFY(roles.contains(MemberModel::StatusRole));
+        QVERIFY(!roles.contains(MemberModel::StatusRole)); // typing is a flag: still "online"
+        QCOMPARE(model.find("c1")->status, QStringLiteral("online"));
         QVERIFY(roles.contains(MemberModel::TypingRole));
         QVERIFY(roles.contains(MemberModel::StateRole));
         QVERIFY(!roles.contains(MemberModel::NameRole));

@@ -181,6 +181,48 @@ private Q_SLOTS:
         QVERIFY(!model.at(0).failed);
     }
 
+    // A message sent late (outbox, retry) takes its place by the server's time, below what
+    // others wrote meanwhile; our later messages still waiting stay below it.
+    void lateSendTakesItsPlace()
+    {
+        MessageModel model;
+        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::Fatal);
+        model.setSelfUserId("me");
+        model.addLive(msg("m1", "ann", "before", 100));
+        const QString a = model.addPending("typed offline", "me", "Me");
+        const QString b = model.addPending("typed offline too", "me", "Me");
+        model.addLive(msg("m2", "bob", "meanwhile", 200)); // above our waiting messages
+        const auto texts = [&] {
+            QStringList t;
+            for (int r = 0; r < model.rowCount(); ++r)
+                t << model.at(r).text;
+            return t;
+        };
+        QCOMPARE(texts(), (QStringList{"before", "meanwhile", "typed offline", "typed offline too"}));
+        model.markSent(a, QJsonObject{{"ok", true}, {"id", "s1"}, {"ts", 300.0}});
+        model.markSent(b, QJsonObject{{"ok", true}, {"id", "s2"}, {"ts", 301.0}});
+        QCOMPARE(texts(), (QStringList{"before", "meanwhile", "typed offline", "typed offline too"}));
+        QVERIFY(model.index(2).data(MessageModel::ShowHeaderRole).toBool());
+        QVERIFY(!model.index(3).data(MessageModel::ShowHeaderRole).toBool());
+
+        // A failed message stays where it was typed; retried later, it moves below what
+        // others wrote meanwhile.
+        const QString c = model.addPending("flaky", "me", "Me");
+        model.markFailed(c, "ESEND");
+        model.addLive(msg("m3", "bob", "later", 500));
+        model.addLive(msg("m4", "ann", "later still", 600));
+        QCOMPARE(model.rowOfLocal(c), 4);
+        QSignalSpy moved(&model, &QAbstractItemModel::rowsMoved);
+        QString text, clientId;
+        QVERIFY(model.prepareRetry(c, &text, &clientId));
+        model.markSent(c, QJsonObject{{"ok", true}, {"id", "s3"}, {"ts", 700.0}});
+        QCOMPARE(moved.count(), 1);
+        QCOMPARE(texts().last(), QStringLiteral("flaky"));
+        QCOMPARE(model.rowOfLocal(c), 6);
+        QCOMPARE(model.rowOfMessage("m4"), 5);
+        QVERIFY(model.index(6).data(MessageModel::ShowHeaderRole).toBool());
+    }
+
     void showHeaderRuns()
     {
         MessageModel model;

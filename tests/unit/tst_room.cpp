@@ -60,6 +60,8 @@ class TestRoom : public QObject
     {
         room.setClock([this] { return m_now; });
         room.setSelfConnectionId("me1");
+        room.setJoined(true);
+        room.setPresenceKnown(true);
     }
 
 private Q_SLOTS:
@@ -78,7 +80,8 @@ private Q_SLOTS:
 
         room.applySnapshot(snap({{"me1", "me"}, {"a1", "alice"}}, QJsonObject{{"a1", st("away")}}));
         QCOMPARE(room.memberCount(), 2);
-        QCOMPARE(room.onlineCount(), 2);
+        QCOMPARE(room.onlineCount(), 1); // alice is away: listed, not counted (usermodel.h, rule e)
+        QCOMPARE(room.users()->count(), 2);
         QCOMPARE(room.selfUserId(), QStringLiteral("me"));
         QCOMPARE(joined.count(), 0); // the first snapshot fills the room quietly
         QCOMPARE(room.messages()->rowCount(), 0);
@@ -329,6 +332,118 @@ private Q_SLOTS:
         room.addMessage(QJsonObject{{"id", "s1"}, {"from", "me"}, {"name", "Me"}, {"text", "hi"}, {"ts", 1.0}, {"clientId", clientId}});
         QCOMPARE(room.messages()->rowCount(), 1);
         QVERIFY(!room.retryMessage(localId));
+    }
+
+    // Messages typed while the link is down wait, in order, and go out once the room is live
+    // again; a send lost with the link goes back to the outbox and out again with its clientId.
+    void outboxSendsByItself()
+    {
+        Room room("lobby");
+        setup(room);
+        room.applySnapshot(snap({{"me1", "me"}, {"a1", "alice"}}));
+        QList<QJsonObject> sent;
+        QStringList sentIds;
+        room.setSendFunction([&](const QString &localId, const QJsonObject &payload) {
+            sent.append(payload);
+            sentIds.append(localId);
+        });
+        room.typing()->setSink([](const QJsonObject &, int) {});
+
+        const QString first = room.sendMessage("one");
+        QCOMPARE(sent.size(), 1);
+        const QString firstClientId = sent.at(0).value("clientId").toString();
+        // The link drops: the reply of "one" is lost (ECONNLOST while we still count as online).
+        room.messageFailed(first, "ECONNLOST", Room::isConnectionError("ECONNLOST", true));
+        QVERIFY(!room.messages()->at(room.messages()->rowOfLocal(first)).failed);
+        QCOMPARE(sent.size(), 2); // handed to the client again at once: it holds it for the resync
+        QCOMPARE(sent.at(1).value("clientId").toString(), firstClientId);
+        room.setPresenceKnown(false);
+        const QString second = room.sendMessage("two");
+        const QString third = room.sendMessage("three");
+        QCOMPARE(sent.size(), 2); // offline: waiting in the room
+        QCOMPARE(room.outboxCount(), 2);
+        // The resent "one" times out while offline: back in the queue, before "two".
+        room.messageFailed(first, "ETIMEOUT", Room::isConnectionError("ETIMEOUT", false));
+        QCOMPARE(room.outboxCount(), 3);
+        for (const QString &id : {first, second, third}) {
+            const auto &m = room.messages()->at(room.messages()->rowOfLocal(id));
+            QVERIFY(m.pending && !m.failed);
+            QCOMPARE(m.senderName, QStringLiteral("Me")); // our name, not a "?" avatar
+        }
+        room.setPresenceKnown(true);
+        QCOMPARE(room.outboxCount(), 0);
+        QCOMPARE(sent.size(), 5);
+        QCOMPARE(sent.at(2).value("text").toString(), QStringLiteral("one"));
+        QCOMPARE(sent.at(2).value("clientId").toString(), firstClientId);
+        QCOMPARE(sent.at(3).value("text").toString(), QStringLiteral("two"));
+        QCOMPARE(sent.at(4).value("text").toString(), QStringLiteral("three"));
+        // A failure that is not the link's shows Retry.
+        room.messageFailed(second, "ESEND", Room::isConnectionError("ESEND", true));
+        QVERIFY(room.messages()->at(room.messages()->rowOfLocal(second)).failed);
+        QVERIFY(!Room::isConnectionError("ETIMEOUT", true));
+    }
+
+    // Offline start: our pending messages carry the identity the app gave.
+    void pendingMessagesShowOurName()
+    {
+        Room room("lobby");
+        room.setSelfIdentity("uma", "Uma Tester");
+        room.setSendFunction([](const QString &, const QJsonObject &) {});
+        const QString id = room.sendMessage("hello");
+        const auto &m = room.messages()->at(room.messages()->rowOfLocal(id));
+        QCOMPARE(m.senderName, QStringLiteral("Uma Tester"));
+        QCOMPARE(m.senderId, QStringLiteral("uma"));
+        QCOMPARE(room.outboxCount(), 1); // not live yet
+    }
+
+    // Our own outage (here a graceful server shutdown: everyone's leave, then ours) writes no
+    // join/leave lines, keeps the people listed, and says presence is unknown.
+    void outageWritesNoLines()
+    {
+        ModelOptions o;
+        Room room("lobby", o);
+        setup(room);
+        room.applySnapshot(snap({{"me1", "me"}, {"a1", "alice"}, {"b1", "bob"}}));
+        QCOMPARE(room.users()->count(), 3);
+        room.apply(leaveEv("a1", 10));
+        room.apply(leaveEv("b1", 11));
+        QVERIFY(room.presenceKnown());
+        room.apply(leaveEv("me1", 12)); // the server took us out: it is going away
+        QVERIFY(!room.presenceKnown());
+        m_now += 60000; // a long outage: nobody's grace ends while we cannot know
+        room.users()->processTimers();
+        QCOMPARE(room.users()->count(), 3);
+        // Reconnected: new connection ids; bob is back at once, alice a little later.
+        room.setSelfConnectionId("me2");
+        room.applySnapshot(snap({{"me2", "me"}, {"b2", "bob"}}, {}, true));
+        room.setPresenceKnown(true);
+        QCOMPARE(room.users()->count(), 3);
+        m_now += 5000;
+        room.users()->processTimers();
+        room.apply(joinEv("a2", "alice", "Alice", 100));
+        QCOMPARE(room.users()->count(), 3);
+        QCOMPARE(room.messages()->rowCount(), 0); // no "left" / "joined" lines for our outage
+        // Later, real departures are written again.
+        m_now += o.outageQuietMs;
+        room.apply(leaveEv("b2", 200));
+        m_now += o.userGraceMs;
+        room.users()->processTimers();
+        QCOMPARE(room.messages()->rowCount(), 1);
+        QCOMPARE(room.messages()->at(0).kind, QStringLiteral("leave"));
+    }
+
+    void draftIsPerRoom()
+    {
+        Room lobby("lobby");
+        Room design("design");
+        QSignalSpy changed(&lobby, &Room::draftChanged);
+        lobby.setComposerText("half a thought");
+        QCOMPARE(lobby.draft(), QStringLiteral("half a thought"));
+        QCOMPARE(design.draft(), QString());
+        QCOMPARE(changed.count(), 1);
+        lobby.setSendFunction([](const QString &, const QJsonObject &) {});
+        lobby.sendMessage(lobby.draft());
+        QCOMPARE(lobby.draft(), QString()); // sent: the draft is gone
     }
 };
 

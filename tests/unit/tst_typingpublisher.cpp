@@ -11,7 +11,7 @@ class TestTypingPublisher : public QObject
 {
     Q_OBJECT
 
-    struct Publish { QString status; int expireAfter; qint64 at; };
+    struct Publish { QString status; int expireAfter; qint64 at; QString base; };
     qint64 m_now = 0;
     QList<Publish> m_log;
 
@@ -19,7 +19,7 @@ class TestTypingPublisher : public QObject
     {
         p.setClock([this] { return m_now; });
         p.setSink([this](const QJsonObject &state, int expireAfter) {
-            m_log.append({state.value("status").toString(), expireAfter, m_now});
+            m_log.append({state.value("status").toString(), expireAfter, m_now, state.value("base").toString()});
         });
     }
     void advance(TypingPublisher &p, qint64 ms)
@@ -155,11 +155,16 @@ private Q_SLOTS:
         p.setBaseStatus("away");
         QCOMPARE(m_log.size(), 1);
         p.setText("x");
-        p.setBaseStatus("busy"); // while typing: deferred to the stop
         QCOMPARE(m_log.size(), 2);
         QCOMPARE(m_log.last().status, QStringLiteral("typing"));
-        advance(p, 3000);
+        QCOMPARE(m_log.last().base, QStringLiteral("away")); // typing while away (usermodel.h, rule a)
+        p.setBaseStatus("busy"); // while typing: the typing state carries the new base at once
         QCOMPARE(m_log.size(), 3);
+        QCOMPARE(m_log.last().status, QStringLiteral("typing"));
+        QCOMPARE(m_log.last().base, QStringLiteral("busy"));
+        QCOMPARE(m_log.last().expireAfter, 6000);
+        advance(p, 3000);
+        QCOMPARE(m_log.size(), 4);
         QCOMPARE(m_log.last().status, QStringLiteral("busy"));
         p.republish();
         QCOMPARE(m_log.last().status, QStringLiteral("busy"));

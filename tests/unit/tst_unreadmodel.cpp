@@ -190,6 +190,9 @@ private Q_SLOTS:
         auto *games = new Room(QStringLiteral("games"), &f.list);
         f.list.addRoom(games);
         QCOMPARE(f.model.rowCount(), 2);
+        QCOMPARE(f.model.count(), 2);
+        QCOMPARE(f.model.indexOf("games"), 1);
+        QCOMPARE(f.model.room("games"), games);
         QCOMPARE(f.model.index(1, 0).data(RoomListModel::NameRole).toString(), QStringLiteral("games"));
         QCOMPARE(f.unread("games"), 0);
     }

@@ -50,8 +50,7 @@ private Q_SLOTS:
     void mergeRule()
     {
         using D = QList<UserModel::Device>;
-        // 1. typing on any device wins
-        QCOMPARE(UserModel::mergeStatus(D{dev("away", 1), dev("typing", 2), dev("ready", 3)}), QStringLiteral("typing"));
+        // Typing is not a status (rule a): devices reach the merge with their base status.
         // 2. custom: the newest custom status
         QCOMPARE(UserModel::mergeStatus(D{dev("ready", 5), dev("spectating", 3), dev("online", 9)}), QStringLiteral("ready"));
         QCOMPARE(UserModel::mergeStatus(D{dev("ready", 1), dev("spectating", 3), dev("busy", 9)}), QStringLiteral("spectating"));
@@ -106,7 +105,7 @@ private Q_SLOTS:
         members.setState("a1", st("typing"));
         QCOMPARE(changed.count(), 1);
         QList<int> roles = changed.at(0).at(2).value<QList<int>>();
-        QVERIFY(roles.contains(UserModel::StatusRole));
+        QVERIFY(!roles.contains(UserModel::StatusRole)); // typing is a flag (rule a)
         QVERIFY(roles.contains(UserModel::TypingRole));
         QVERIFY(!roles.contains(UserModel::NameRole));
         QVERIFY(!roles.contains(UserModel::ConnectionsRole));
@@ -115,7 +114,8 @@ private Q_SLOTS:
         // Merged state: newest keys win, status is the merged one.
         members.setState("a2", QJsonObject{{"status", "away"}, {"game", "chess"}});
         const QVariantMap state = userData(users, "alice", UserModel::StateRole).toMap();
-        QCOMPARE(state.value("status").toString(), QStringLiteral("typing"));
+        QCOMPARE(state.value("status").toString(), QStringLiteral("online")); // one device typing, one away
+        QVERIFY(userData(users, "alice", UserModel::TypingRole).toBool());
         QCOMPARE(state.value("game").toString(), QStringLiteral("chess"));
 
         // Leaving device: connections drops, row stays.
@@ -297,6 +297,79 @@ private Q_SLOTS:
         // Coming back after the grace is a new person.
         members.insert("b2", meta("bob", "Bob"));
         QCOMPARE(added.count(), 1);
+    }
+
+    // Rules a, d, e (usermodel.h): a busy person who types stays busy and in place; an away
+    // typist is away-and-typing; "online" counts rank 0 only.
+    void presenceRules()
+    {
+        MemberModel members;
+        UserModel users;
+        users.setSource(&members);
+        QAbstractItemModelTester tester(&users, QAbstractItemModelTester::FailureReportingMode::Fatal);
+        QSignalSpy available(&users, &UserModel::availableCountChanged);
+        members.insert("a1", meta("alice", "Alice"), st("busy"));
+        members.insert("b1", meta("bob", "Bob"), st("away"));
+        members.insert("c1", meta("carol", "Carol"));
+        members.insert("d1", meta("dan", "Dan"), st("ready"));
+        QCOMPARE(users.count(), 4);
+        QCOMPARE(users.availableCount(), 2); // carol (online) and dan (custom)
+
+        QSignalSpy changed(&users, &QAbstractItemModel::dataChanged);
+        members.setState("a1", QJsonObject{{"status", "typing"}, {"base", "busy"}});
+        QCOMPARE(userData(users, "alice", UserModel::StatusRole).toString(), QStringLiteral("busy"));
+        QCOMPARE(userData(users, "alice", UserModel::StatusRankRole).toInt(), 2);
+        QVERIFY(userData(users, "alice", UserModel::TypingRole).toBool());
+        for (const auto &c : changed) // never a status or rank change: the list does not reorder
+            QVERIFY(!c.at(2).value<QList<int>>().contains(UserModel::StatusRankRole));
+        members.setState("a1", st("busy"));
+        QCOMPARE(userData(users, "alice", UserModel::StatusRole).toString(), QStringLiteral("busy"));
+        QVERIFY(!userData(users, "alice", UserModel::TypingRole).toBool());
+
+        members.setState("b1", QJsonObject{{"status", "typing"}, {"base", "away"}});
+        QCOMPARE(userData(users, "bob", UserModel::StatusRole).toString(), QStringLiteral("away"));
+        QVERIFY(userData(users, "bob", UserModel::TypingRole).toBool());
+        QCOMPARE(users.availableCount(), 2);
+
+        // Coming back from away counts; going busy does not; leaving for good does not.
+        available.clear();
+        members.setState("b1", st("online"));
+        QCOMPARE(users.availableCount(), 3);
+        members.setState("c1", st("busy"));
+        QCOMPARE(users.availableCount(), 2);
+        QCOMPARE(available.count(), 2);
+        users.setGraceMs(0);
+        members.remove("d1");
+        QCOMPARE(users.availableCount(), 1);
+    }
+
+    // Rule g: while our link is down nobody's grace ends; released, they get the outage grace.
+    void heldGraceDuringOutage()
+    {
+        MemberModel members;
+        UserModel users;
+        users.setClock(clock());
+        users.setGraceMs(3000);
+        users.setSource(&members);
+        members.insert("a1", meta("alice", "Alice"));
+        QSignalSpy gone(&users, &UserModel::personRemoved);
+        members.remove("a1"); // e.g. a server's graceful shutdown took her out first
+        users.setHeld(true, 0);
+        m_now += 60000;
+        users.processTimers();
+        QCOMPARE(users.count(), 1);
+        QCOMPARE(gone.count(), 0);
+        users.setHeld(false, 15000);
+        m_now += 14999;
+        users.processTimers();
+        QCOMPARE(users.count(), 1);
+        members.insert("a2", meta("alice", "Alice")); // back on her new connection: same row
+        QCOMPARE(users.count(), 1);
+        QCOMPARE(userData(users, "alice", UserModel::ConnectionsRole).toInt(), 1);
+        members.remove("a2");
+        m_now += 3000;
+        users.processTimers();
+        QCOMPARE(gone.count(), 1);
     }
 
     void graceWithRealTimer()
