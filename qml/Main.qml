@@ -329,7 +329,9 @@ HallwayWindow {
             selfName: session.selfName
             selfUserId: session.selfUserId
             accountNote: window.accountNote
-            displayName: AppSettings.displayName
+            // Development sign-in names itself; a token's name is the one the server pinned.
+            displayName: AppSettings.signInMode === "token" ? session.selfName : AppSettings.displayName
+            canChangeName: AppSettings.signInMode !== "token"
             normalizeRoomName: (name) => session.normalizeRoomName(name)
             onDisplayNameRequested: (name) => window.changeDisplayName(name)
             onRoomSelected: (name) => window.selectRoom(name)

@@ -23,7 +23,12 @@ ListView {
         stickToEnd = true;
         unseen = 0;
         positionViewAtEnd();
-        Qt.callLater(positionViewAtEnd); // again once the new delegates have their heights
+        Qt.callLater(followEnd); // again once the new delegates have their heights
+    }
+    // Deferred: by the time it runs the reader may have started scrolling away.
+    function followEnd() {
+        if (stickToEnd)
+            positionViewAtEnd();
     }
     // The view is shown again (room switch): at the end if the reader was there. A hidden
     // list cannot position itself (no layout while hidden), so this runs once it is shown.
@@ -41,9 +46,9 @@ ListView {
     onMovementEnded: noteUserMove()
     onCountChanged: {
         if (stickToEnd)
-            Qt.callLater(positionViewAtEnd);
+            Qt.callLater(followEnd);
     }
-    onHeightChanged: if (stickToEnd) Qt.callLater(positionViewAtEnd)
+    onHeightChanged: if (stickToEnd) Qt.callLater(followEnd)
     onAtYEndChanged: if (atYEnd && !moving) { stickToEnd = true; unseen = 0 }
     Component.onCompleted: Qt.callLater(jumpToEnd)
 

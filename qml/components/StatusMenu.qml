@@ -14,6 +14,7 @@ Button {
     required property string effectiveStatus   // what others see
     property bool online: true
     property string displayName: ""
+    property bool canChangeName: true
 
     signal manualStatusRequested(string status)
     signal displayNameRequested(string name)
@@ -95,9 +96,12 @@ Button {
                 onTriggered: control.manualStatusRequested(modelData)
             }
         }
-        MenuSeparator {}
+        MenuSeparator { visible: control.canChangeName; height: visible ? implicitHeight : 0 }
         MenuItem {
             objectName: "changeNameItem"
+            // A token's name comes from whoever issued it: nothing to change here.
+            visible: control.canChangeName
+            height: visible ? implicitHeight : 0
             text: qsTr("Change display name…")
             Accessible.name: text
             onTriggered: {

@@ -31,6 +31,7 @@ Page {
     property string selfUserId: ""
     property string accountNote: ""        // how we signed in / where the token is kept
     property string displayName: ""
+    property bool canChangeName: true
     property var normalizeRoomName: function(name) { return name.trim().toLowerCase() }
     // Whether the link is up (presence is current); false shows the offline state.
     readonly property bool online: connectionStatus === ConnectionBanner.Online
@@ -128,6 +129,7 @@ Page {
                     manualStatus: page.manualStatus
                     effectiveStatus: page.effectiveStatus
                     displayName: page.displayName
+                    canChangeName: page.canChangeName
                     showJoinLeave: page.showJoinLeave
                     showPeople: page.narrow ? page.peopleOverlayOpen : page.showPeople
                     narrow: page.narrow

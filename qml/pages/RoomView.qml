@@ -19,6 +19,7 @@ Pane {
     property bool current: true
     property bool online: true
     property string displayName: ""
+    property bool canChangeName: true
     property bool narrow: false
     property bool sidebarFolded: false
 
@@ -152,6 +153,7 @@ Pane {
                     effectiveStatus: view.effectiveStatus
                     online: view.online
                     displayName: view.displayName
+                    canChangeName: view.canChangeName
                     onManualStatusRequested: (status) => view.manualStatusRequested(status)
                     onDisplayNameRequested: (name) => view.displayNameRequested(name)
                 }

@@ -1038,6 +1038,33 @@ private Q_SLOTS:
     // Options that cannot work say why on the page instead of hanging: a malformed address
     // (the connect page, with the reason), and an account the real server refuses (HTTP 401
     // for a user id starting with a dot: our check lets it through, the server's does not).
+    // Item 5: the display name changes from the status menu. The server pins who we are at
+    // sign-in, so a development account signs in again under the new name: the peer sees it,
+    // and so does our own row. (Renamed back afterwards for the tests that follow.)
+    void displayNameChangesForEveryone()
+    {
+        QVERIFY(m_peer);
+        for (const QString &name : {QStringLiteral("Renamed Tester"), QStringLiteral("You Tester")}) {
+            QQuickItem *status = findByAccessibleNamePrefix(root(), QStringLiteral("Your status: "));
+            QVERIFY(status);
+            status->forceActiveFocus(Qt::TabFocusReason);
+            QTest::keyClick(m_window, Qt::Key_Space);
+            QQuickItem *item = nullptr;
+            QTRY_VERIFY_WITH_TIMEOUT((item = findByAccessibleName(root(), QStringLiteral("Change display name…"))), kWaitMs);
+            click(m_window, item);
+            QQuickItem *field = nullptr;
+            QTRY_VERIFY_WITH_TIMEOUT((field = findByAccessibleName(root(), QStringLiteral("Display name"))) && field->hasActiveFocus(), kWaitMs);
+            typeKeys(m_window, name); // replaces the selected old name
+            QTest::keyClick(m_window, Qt::Key_Return);
+            QTRY_VERIFY_WITH_TIMEOUT(peerCount({{QStringLiteral("event"), QStringLiteral("join")},
+                                                {QStringLiteral("userId"), QStringLiteral("you")},
+                                                {QStringLiteral("name"), name}}) > 0, 2 * kWaitMs);
+            QQuickItem *people = nullptr;
+            QTRY_VERIFY_WITH_TIMEOUT((people = findByAccessibleName(root(), QStringLiteral("People in this room")))
+                                         && findByAccessibleNamePrefix(people, name + QStringLiteral(", (you)")), 2 * kWaitMs);
+        }
+    }
+
     void badStartupOptionsSayWhy()
     {
         struct Case { QString url; QString user; QString expected; };
