@@ -15,13 +15,35 @@ HallwayWindow {
     minimumWidth: 760
     minimumHeight: 480
     visible: true
-    title: currentRoom ? qsTr("#%1 — Hallway").arg(currentRoom.name) : qsTr("Hallway")
+    title: (unread.totalUnread > 0 ? qsTr("(%1) ").arg(unread.totalUnread) : "")
+           + (currentRoom ? qsTr("#%1 — Hallway").arg(currentRoom.name) : qsTr("Hallway"))
 
     Session {
         id: session
         // Who we are before the server says so: our pending messages show it (offline start).
         selfUserId: AppSettings.userId
         selfName: AppSettings.displayName
+    }
+
+    // Unread and mention counts per room; the room we look at in the active window is read.
+    UnreadModel {
+        id: unread
+        session: session
+        currentRoom: window.currentRoom ? window.currentRoom.name : ""
+        active: window.active && window.visible
+    }
+    // For the desktop layer in C++ (notifications, tray, launcher badge, a second instance).
+    readonly property alias hallwaySession: session
+    readonly property alias unreadModel: unread
+    property bool keepInTray: false // set by the desktop layer when the tray option is on
+    // From a notification, the tray or another `hallway --join`: the room, joined if need be.
+    function openRoomByName(name) {
+        if (name === "")
+            return;
+        if (session.room(name))
+            selectRoom(name);
+        else
+            joinRoom(name);
     }
 
     // Sign-in tokens live in the OS keychain only. A typed token is saved once the server has
@@ -210,7 +232,13 @@ HallwayWindow {
         }
     }
     // The window's size and place are remembered (saved a moment after each change and on close).
-    onClosing: WindowGeometry.save(window)
+    onClosing: (close) => {
+        WindowGeometry.save(window);
+        if (keepInTray) { // the tray icon keeps Hallway running
+            close.accepted = false;
+            window.hide();
+        }
+    }
     onWidthChanged: geometrySaver.restart()
     onHeightChanged: geometrySaver.restart()
     Timer {
@@ -285,6 +313,7 @@ HallwayWindow {
             id: chatPage
             objectName: "chatPage"
             rooms: session.rooms
+            sidebarRooms: unread
             room: window.currentRoom
             // Reading the token from the keychain is part of connecting.
             connectionStatus: window.loadingToken && window.client.status === PresenceClient.Offline

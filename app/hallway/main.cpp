@@ -1,13 +1,21 @@
 // Hallway desktop app: parses the command line, applies it over the remembered settings,
 // loads the QML UI (qrc:/Hallway/Main.qml) and, with --screenshot, saves one frame and quits.
+// A second `hallway [--join room]` for the same user and server hands its rooms to the first
+// one and exits; the first also gets the desktop layer (notifications, tray, idle and lock).
 #include "appsettings.h"
+#include "desktopintegration.h"
+#include "singleinstance.h"
+#include "systempresence.h"
+#include "unreadmodel.h"
 #include "appsetup.h"
 #include "tokensource.h"
 #include "benchprobe.h"
 #include "uilogging.h"
 
+#include <QApplication>
 #include <QCommandLineParser>
-#include <QGuiApplication>
+#include <QDBusConnection>
+#include <QSettings>
 #include <QIcon>
 #include <QQmlApplicationEngine>
 #include <QQuickWindow>
@@ -79,7 +87,7 @@ int main(int argc, char *argv[])
     QCoreApplication::setApplicationName(QStringLiteral("hallway"));
     QCoreApplication::setApplicationVersion(QStringLiteral(HALLWAY_VERSION));
     int appArgc = argc;
-    QGuiApplication app(appArgc, argv);
+    QApplication app(appArgc, argv); // QApplication: the tray icon's menu is a widget
     QGuiApplication::setApplicationDisplayName(QStringLiteral("Hallway"));
     QGuiApplication::setDesktopFileName(QStringLiteral("hallway"));
     QGuiApplication::setWindowIcon(QIcon(QStringLiteral(":/icons/hallway.svg")));
@@ -118,8 +126,10 @@ int main(int argc, char *argv[])
     // Measurement hooks for tests/bench/app-bench.mjs (commands on stdin), not for users.
     QCommandLineOption probeOption(QStringLiteral("bench-probe"));
     probeOption.setFlags(QCommandLineOption::HiddenFromHelp);
+    const QCommandLineOption newInstanceOption(QStringLiteral("new-instance"),
+        QCoreApplication::translate("main", "Start even if Hallway already runs for this user and server."));
     parser.addOptions({urlOption, userOption, nameOption, tokenFileOption, tokenEnvOption, joinOption,
-                       shotOption, delayOption, probeOption});
+                       shotOption, delayOption, probeOption, newInstanceOption});
     parser.process(app);
 
     Hallway::Ui::applyDefaultStyle();
@@ -149,6 +159,20 @@ int main(int argc, char *argv[])
     overrides.joins = parser.values(joinOption);
     settings.applyOverrides(overrides);
 
+    // One Hallway per user and server: a later start hands its rooms over and exits 0.
+    // Screenshots and measurements always get a process of their own.
+    const bool singleInstance = !parser.isSet(shotOption) && !parser.isSet(probeOption)
+        && !parser.isSet(newInstanceOption);
+    Hallway::SingleInstance instance(
+        Hallway::SingleInstance::socketName(settings.userId(), settings.serverUrl()));
+    if (singleInstance) {
+        if (instance.handOver(overrides.joins, 3000)) {
+            qCInfo(lcUi) << "Hallway already runs for this user and server; handed over to it";
+            return 0;
+        }
+        instance.listen();
+    }
+
     QQmlApplicationEngine engine;
     QObject::connect(&engine, &QQmlApplicationEngine::objectCreationFailed, &app,
                      [] { QCoreApplication::exit(1); }, Qt::QueuedConnection);
@@ -157,6 +181,31 @@ int main(int argc, char *argv[])
         return 1;
     if (parser.isSet(probeOption))
         new Hallway::BenchProbe(window); // owned by the window
+
+    auto showRoom = [window](const QString &room) {
+        window->show();
+        window->raise();
+        window->requestActivate();
+        if (!room.isEmpty())
+            QMetaObject::invokeMethod(window, "openRoomByName", Q_ARG(QVariant, room));
+    };
+    QObject::connect(&instance, &Hallway::SingleInstance::activated, window, [showRoom](const QStringList &rooms) {
+        showRoom(QString());
+        for (const QString &room : rooms)
+            showRoom(room);
+    });
+    auto *session = window->property("hallwaySession").value<Hallway::Session *>();
+    auto *unread = window->property("unreadModel").value<Hallway::UnreadModel *>();
+    if (session && unread && !parser.isSet(shotOption)) {
+        auto *desktop = new Hallway::DesktopIntegration(session, unread, QDBusConnection::sessionBus(),
+                                                        Hallway::SystemPresence::systemBusFromEnvironment(), window);
+        QSettings desktopSettings;
+        desktop->setShowMessageText(desktopSettings.value(QStringLiteral("desktop/showMessageText"), true).toBool());
+        QObject::connect(desktop, &Hallway::DesktopIntegration::showRoomRequested, window, showRoom);
+        QObject::connect(desktop, &Hallway::DesktopIntegration::quitRequested, &app, &QCoreApplication::quit);
+        if (desktop->enableTray())
+            window->setProperty("keepInTray", desktopSettings.value(QStringLiteral("desktop/keepInTray"), false).toBool());
+    }
 
     if (parser.isSet(shotOption)) {
         bool ok = false;

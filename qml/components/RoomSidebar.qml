@@ -141,6 +141,10 @@ Pane {
                 required property int onlineCount
                 required property int memberCount
                 required property string typingText
+                required property var model
+                // From an UnreadModel; a plain room list has neither role.
+                readonly property int unread: model.unread !== undefined ? model.unread : 0
+                readonly property int mentions: model.mentions !== undefined ? model.mentions : 0
                 readonly property bool current: name === sidebar.currentRoom
 
                 width: ListView.view.width
@@ -151,8 +155,10 @@ Pane {
                 hoverEnabled: true
                 highlighted: current
                 Accessible.role: Accessible.ListItem
-                Accessible.name: sidebar.online ? qsTr("Room %1, %n online", "", onlineCount).arg(name)
-                                                : qsTr("Room %1, offline").arg(name)
+                Accessible.name: (sidebar.online ? qsTr("Room %1, %n online", "", onlineCount).arg(name)
+                                                 : qsTr("Room %1, offline").arg(name))
+                                 + (unread > 0 ? ", " + qsTr("%1 unread").arg(unread) : "")
+                                 + (mentions > 0 ? ", " + qsTr("%1 mentioning you").arg(mentions) : "")
                 onClicked: sidebar.roomSelected(name)
                 Keys.onReturnPressed: sidebar.roomSelected(name)
 
@@ -180,8 +186,27 @@ Pane {
                             text: roomItem.name
                             textFormat: Text.PlainText
                             elide: Text.ElideRight
-                            font.weight: roomItem.current ? Font.DemiBold : Font.Normal
+                            font.weight: roomItem.current || roomItem.unread > 0 ? Font.DemiBold : Font.Normal
                             Layout.fillWidth: true
+                        }
+                        // Unread badge: the count, or "@n" in the alert colour when we were mentioned.
+                        Rectangle {
+                            objectName: "unreadBadge"
+                            visible: roomItem.unread > 0
+                            readonly property string text: badgeLabel.text
+                            readonly property bool mention: roomItem.mentions > 0
+                            implicitWidth: Math.max(implicitHeight, badgeLabel.implicitWidth + 10)
+                            implicitHeight: badgeLabel.implicitHeight + 2
+                            radius: implicitHeight / 2
+                            color: mention ? Theme.busy : Theme.accent
+                            Label {
+                                id: badgeLabel
+                                anchors.centerIn: parent
+                                text: roomItem.mentions > 0 ? "@" + roomItem.mentions : roomItem.unread
+                                color: "white"
+                                font.weight: Font.Bold
+                                font.pointSize: Qt.application.font.pointSize * 0.75
+                            }
                         }
                         // The count and the leave button share one slot (anchored, not laid
                         // out): the button that shows on hover is in place before any click.

@@ -16,6 +16,7 @@ Page {
     id: page
 
     required property var rooms            // RoomListModel
+    property var sidebarRooms: rooms       // the sidebar's list: an UnreadModel adds unread badges
     required property var room             // the current Room, or null
     required property int connectionStatus // PresenceClient.Status
     required property int nextRetryIn
@@ -86,7 +87,7 @@ Page {
             visible: !page.sidebarFolded
             Layout.fillHeight: true
             Layout.preferredWidth: page.narrow ? Theme.narrowSidebarWidth : Theme.sidebarWidth
-            rooms: page.rooms
+            rooms: page.sidebarRooms
             currentRoom: page.currentRoomName
             suggestions: page.roomSuggestions
             normalize: page.normalizeRoomName

@@ -570,6 +570,59 @@ private Q_SLOTS:
         QCOMPARE(copies, 1);
     }
 
+    // Messages in a room we are not looking at: bold name, a count badge, "@n" in the alert
+    // colour when they mention us, the total in the title; opening the room reads it.
+    void unreadAndMentionBadges()
+    {
+        QVERIFY(m_peer);
+        const QString design = QStringLiteral("studio"); // a room no other test uses
+        m_peer->send({{QStringLiteral("op"), QStringLiteral("join")}, {QStringLiteral("room"), design}});
+        QVERIFY(!m_peer->waitFor(ev(QStringLiteral("reply"), {{QStringLiteral("op"), QStringLiteral("join")},
+                                                             {QStringLiteral("room"), design}})).isEmpty());
+        QMetaObject::invokeMethod(m_window, "joinRoom", Q_ARG(QVariant, design));
+        QMetaObject::invokeMethod(m_window, "selectRoom", Q_ARG(QVariant, kRoom));
+        QTRY_VERIFY_WITH_TIMEOUT(findByAccessibleName(root(), QStringLiteral("Room lobby")), kWaitMs);
+        // The sidebar rows ("Room studio, 1 online, 2 unread, 1 mentioning you").
+        const auto sidebarRow = [&](const QString &room) -> QQuickItem * {
+            const auto rows = findAllByAccessibleName(root(), [&](const QString &n) {
+                return n.startsWith(QStringLiteral("Room %1, ").arg(room));
+            });
+            return rows.value(0);
+        };
+        QTRY_VERIFY_WITH_TIMEOUT(sidebarRow(design), kWaitMs);
+        QTRY_VERIFY_WITH_TIMEOUT(m_window->title().startsWith(QStringLiteral("#lobby")), kWaitMs);
+
+        for (const QString &text : {QStringLiteral("mockups are up"), QStringLiteral("You Tester, can you look?")})
+            m_peer->send({{QStringLiteral("op"), QStringLiteral("send")}, {QStringLiteral("room"), design},
+                          {QStringLiteral("text"), text}});
+        QTRY_VERIFY_WITH_TIMEOUT(accessibleName(sidebarRow(design)).endsWith(QStringLiteral(", 2 unread, 1 mentioning you")),
+                                 kWaitMs);
+        QList<QQuickItem *> badges;
+        collect(sidebarRow(design), [](QQuickItem *i) { return i->objectName() == QLatin1String("unreadBadge"); }, &badges);
+        QCOMPARE(badges.size(), 1);
+        QQuickItem *badge = badges.constFirst();
+        QVERIFY(badge->isVisible());
+        QCOMPARE(badge->property("text").toString(), QStringLiteral("@1"));
+        QVERIFY(badge->property("mention").toBool());
+        QVERIFY(m_window->title().startsWith(QStringLiteral("(2) ")));
+        QVERIFY(!accessibleName(sidebarRow(kRoom)).contains(QStringLiteral("unread"))); // the room we read
+        const QString shot = QDir::current().filePath(QStringLiteral("tst_gui_unread.png"));
+        QVERIFY(m_window->grabWindow().save(shot));
+        qInfo() << "screenshot:" << shot;
+
+        // Opening the room reads it.
+        QMetaObject::invokeMethod(m_window, "selectRoom", Q_ARG(QVariant, design));
+        QTRY_VERIFY_WITH_TIMEOUT(!accessibleName(sidebarRow(design)).contains(QStringLiteral("unread")), kWaitMs);
+        QVERIFY(!badge->isVisible());
+        QVERIFY(!m_window->title().startsWith(QStringLiteral("(")));
+
+        QMetaObject::invokeMethod(m_window, "leaveRoom", Q_ARG(QVariant, design));
+        QMetaObject::invokeMethod(m_window, "selectRoom", Q_ARG(QVariant, kRoom));
+        m_peer->send({{QStringLiteral("op"), QStringLiteral("leave")}, {QStringLiteral("room"), design}});
+        QTRY_VERIFY_WITH_TIMEOUT(findByAccessibleName(root(), QStringLiteral("Room lobby")), kWaitMs);
+        QTRY_VERIFY_WITH_TIMEOUT(!sidebarRow(design), kWaitMs);
+    }
+
     void tabOrder()
     {
         QQuickItem *rooms = findByAccessibleName(root(), QStringLiteral("Joined rooms"));
