@@ -44,6 +44,16 @@ void Session::setOptions(const ModelOptions &options)
     m_activity->setIdleTimeoutMs(options.idleTimeoutMs);
 }
 
+void Session::setSendTyping(bool send)
+{
+    if (send == m_sendTyping)
+        return;
+    m_sendTyping = send;
+    for (Room *room : m_rooms->rooms())
+        room->typing()->setEnabled(send);
+    Q_EMIT sendTypingChanged();
+}
+
 void Session::setSelfUserId(const QString &userId)
 {
     if (userId == m_selfUserId)
@@ -273,6 +283,7 @@ Room *Session::join(const QString &rawName)
     m_feeds.insert(name, new RoomFeed(r, m_client->options().incomingSliceMs, r));
     r->setSelfConnectionId(m_client->connectionId());
     r->typing()->setBaseStatus(m_status->effectiveStatus());
+    r->typing()->setEnabled(m_sendTyping);
     r->setSelfIdentity(m_selfUserId, m_selfName);
     connect(r, &Room::userActivity, m_activity, &ActivityMonitor::notifyActivity);
 

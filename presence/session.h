@@ -45,6 +45,8 @@ class Session : public QObject
     Q_PROPERTY(Hallway::RoomListModel *rooms READ rooms CONSTANT)
     Q_PROPERTY(Hallway::StatusController *status READ status CONSTANT)
     Q_PROPERTY(Hallway::ActivityMonitor *activity READ activity CONSTANT)
+    // Whether our rooms publish that we are typing (others' typing shows either way).
+    Q_PROPERTY(bool sendTyping READ sendTyping WRITE setSendTyping NOTIFY sendTypingChanged)
     // Who we are: from our connection metadata once the server answers (the pinned identity),
     // and before that what the app was told (offline start), shown on our pending messages.
     Q_PROPERTY(QString selfUserId READ selfUserId WRITE setSelfUserId NOTIFY selfChanged)
@@ -62,6 +64,8 @@ public:
     ActivityMonitor *activity() const { return m_activity; }
     ModelOptions options() const { return m_options; }
     void setOptions(const ModelOptions &options); // for rooms joined afterwards
+    bool sendTyping() const { return m_sendTyping; }
+    void setSendTyping(bool send);
     QString selfUserId() const { return m_selfUserId; }
     void setSelfUserId(const QString &userId);
     QString selfName() const { return m_selfName; }
@@ -84,6 +88,7 @@ public:
     static QString chatChannel(const QString &room) { return QStringLiteral("chat:") + room; }
 
 Q_SIGNALS:
+    void sendTypingChanged();
     void roomAdded(Hallway::Room *room);
     void roomRemoved(const QString &name);
     void selfChanged();
@@ -104,6 +109,7 @@ private:
     ActivityMonitor *m_activity;
     StatusController *m_status;
     QHash<QString, RoomFeed *> m_feeds; // per room, children of their Room
+    bool m_sendTyping = true;
     QString m_selfUserId;
     QString m_selfName;
     QHash<QString, int> m_leaving; // rooms we asked to leave: their late roomLeft is not the new room's

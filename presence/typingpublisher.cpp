@@ -68,8 +68,20 @@ void TypingPublisher::setText(const QString &text)
     keystroke();
 }
 
+void TypingPublisher::setEnabled(bool enabled)
+{
+    if (enabled == m_enabled)
+        return;
+    m_enabled = enabled;
+    if (!enabled)
+        stop(); // typing now would outlive the switch
+    Q_EMIT enabledChanged();
+}
+
 void TypingPublisher::keystroke()
 {
+    if (!m_enabled)
+        return;
     const qint64 now = m_clock();
     m_lastKeystroke = now;
     if (!m_typing) {

@@ -27,6 +27,8 @@ class TypingPublisher : public QObject
     Q_PROPERTY(bool typing READ isTyping NOTIFY typingChanged)
     Q_PROPERTY(QString baseStatus READ baseStatus WRITE setBaseStatus NOTIFY baseStatusChanged)
     Q_PROPERTY(int publishCount READ publishCount NOTIFY published)
+    // Off (a privacy setting): keystrokes publish nothing; the base status still goes out.
+    Q_PROPERTY(bool enabled READ isEnabled WRITE setEnabled NOTIFY enabledChanged)
 
 public:
     using Sink = std::function<void(const QJsonObject &state, int expireAfterMs)>;
@@ -43,6 +45,8 @@ public:
     QString baseStatus() const { return m_base; }
     void setBaseStatus(const QString &status);
     int publishCount() const { return m_publishCount; }
+    bool isEnabled() const { return m_enabled; }
+    void setEnabled(bool enabled);
     QJsonObject currentState() const; // what we last declared: typing, or the base status
 
     Q_INVOKABLE void setText(const QString &text); // the composer's text, on every change
@@ -56,6 +60,7 @@ public:
 Q_SIGNALS:
     void typingChanged();
     void baseStatusChanged();
+    void enabledChanged();
     void published(const QJsonObject &state, int expireAfterMs);
 
 private:
@@ -68,6 +73,7 @@ private:
     Clock m_clock;
     QTimer m_timer;
     QString m_text;
+    bool m_enabled = true;
     QString m_base = QStringLiteral("online");
     bool m_typing = false;
     qint64 m_lastKeystroke = 0;

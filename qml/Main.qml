@@ -18,8 +18,16 @@ HallwayWindow {
     title: (unread.totalUnread > 0 ? qsTr("(%1) ").arg(unread.totalUnread) : "")
            + (currentRoom ? qsTr("#%1 — Hallway").arg(currentRoom.name) : qsTr("Hallway"))
 
+    DesktopSettings { id: prefs }
+    SettingsDialog {
+        id: settingsDialog
+        settings: prefs
+        trayAvailable: window.trayAvailable
+    }
+
     Session {
         id: session
+        sendTyping: prefs.sendTyping
         // Who we are before the server says so: our pending messages show it (offline start).
         selfUserId: AppSettings.userId
         selfName: AppSettings.displayName
@@ -35,7 +43,9 @@ HallwayWindow {
     // For the desktop layer in C++ (notifications, tray, launcher badge, a second instance).
     readonly property alias hallwaySession: session
     readonly property alias unreadModel: unread
-    property bool keepInTray: false // set by the desktop layer when the tray option is on
+    readonly property alias desktopSettings: prefs
+    property bool trayAvailable: false // set by the desktop layer when it shows a tray icon
+    readonly property bool keepInTray: trayAvailable && prefs.keepInTray
     // From a notification, the tray or another `hallway --join`: the room, joined if need be.
     function openRoomByName(name) {
         if (name === "")
@@ -343,6 +353,7 @@ HallwayWindow {
             onRetryNowRequested: window.client.retryNow()
             onReconnectRequested: window.startConnection()
             onChangeAccountRequested: window.changeAccount()
+            onSettingsRequested: settingsDialog.open()
             onSuggestionsRequested: session.listRooms().then(
                 result => window.roomSuggestions = result.rooms || [],
                 error => window.roomSuggestions = [])

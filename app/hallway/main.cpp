@@ -4,6 +4,7 @@
 // one and exits; the first also gets the desktop layer (notifications, tray, idle and lock).
 #include "appsettings.h"
 #include "desktopintegration.h"
+#include "desktopsettings.h"
 #include "singleinstance.h"
 #include "systempresence.h"
 #include "unreadmodel.h"
@@ -199,12 +200,15 @@ int main(int argc, char *argv[])
     if (session && unread && !parser.isSet(shotOption)) {
         auto *desktop = new Hallway::DesktopIntegration(session, unread, QDBusConnection::sessionBus(),
                                                         Hallway::SystemPresence::systemBusFromEnvironment(), window);
-        QSettings desktopSettings;
-        desktop->setShowMessageText(desktopSettings.value(QStringLiteral("desktop/showMessageText"), true).toBool());
+        if (auto *prefs = window->property("desktopSettings").value<Hallway::DesktopSettings *>()) {
+            desktop->setShowMessageText(prefs->showMessageText());
+            QObject::connect(prefs, &Hallway::DesktopSettings::showMessageTextChanged, desktop,
+                             [desktop, prefs] { desktop->setShowMessageText(prefs->showMessageText()); });
+        }
         QObject::connect(desktop, &Hallway::DesktopIntegration::showRoomRequested, window, showRoom);
         QObject::connect(desktop, &Hallway::DesktopIntegration::quitRequested, &app, &QCoreApplication::quit);
         if (desktop->enableTray())
-            window->setProperty("keepInTray", desktopSettings.value(QStringLiteral("desktop/keepInTray"), false).toBool());
+            window->setProperty("trayAvailable", true);
     }
 
     if (parser.isSet(shotOption)) {

@@ -32,6 +32,7 @@ Pane {
     signal leaveRequested(string name)
     signal suggestionsRequested()
     signal changeAccountRequested()
+    signal settingsRequested()
 
     readonly property alias joinField: joinField
     function isJoined(name) {
@@ -388,6 +389,15 @@ Pane {
                 leftPadding: 0
                 Accessible.name: qsTr("Change account")
                 onClicked: sidebar.changeAccountRequested()
+            }
+            Button {
+                objectName: "sidebarSettings"
+                text: qsTr("Settings…")
+                flat: true
+                font.pointSize: Qt.application.font.pointSize * 0.85
+                leftPadding: 0
+                Accessible.name: qsTr("Settings")
+                onClicked: sidebar.settingsRequested()
             }
         }
     }

@@ -49,6 +49,7 @@ Page {
     signal retryNowRequested()
     signal reconnectRequested()
     signal changeAccountRequested()
+    signal settingsRequested()
     signal suggestionsRequested()
     signal displayNameRequested(string name)
 
@@ -100,6 +101,7 @@ Page {
             selfUserId: page.selfUserId
             accountNote: page.accountNote
             onChangeAccountRequested: page.changeAccountRequested()
+            onSettingsRequested: page.settingsRequested()
         }
 
         StackLayout {

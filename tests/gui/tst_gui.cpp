@@ -1038,6 +1038,38 @@ private Q_SLOTS:
     // Options that cannot work say why on the page instead of hanging: a malformed address
     // (the connect page, with the reason), and an account the real server refuses (HTTP 401
     // for a user id starting with a dot: our check lets it through, the server's does not).
+    // Issue 13, item 6: "Send typing notifications" off in Settings: the peer sees no typing
+    // from us however long we type; back on, it does again.
+    void typingSwitchInSettings()
+    {
+        QVERIFY(m_peer);
+        selectRoom(kRoom);
+        auto toggleTyping = [this] {
+            QQuickItem *open = findByAccessibleName(root(), QStringLiteral("Settings"));
+            QVERIFY(open);
+            click(m_window, open);
+            QQuickItem *sw = nullptr;
+            QTRY_VERIFY_WITH_TIMEOUT((sw = findByAccessibleName(root(), QStringLiteral("Send typing notifications"))), kWaitMs);
+            QTRY_VERIFY_WITH_TIMEOUT(sw->isVisible() && sw->height() > 0, kWaitMs); // the dialog has opened
+            click(m_window, sw);
+            QTest::keyClick(m_window, Qt::Key_Escape);
+            QTRY_VERIFY_WITH_TIMEOUT(!findByAccessibleName(root(), QStringLiteral("Send typing notifications")), kWaitMs);
+        };
+        const QJsonObject usTyping = ev(QStringLiteral("typing"), {{QStringLiteral("room"), kRoom},
+                                                                  {QStringLiteral("users"), QJsonArray{QStringLiteral("you")}}});
+        toggleTyping(); // off
+        const int before = peerCount(usTyping);
+        typeText(QStringLiteral("Message"), QStringLiteral("nobody sees this"));
+        QTest::qWait(1500); // typing would reach the peer within a few ms on loopback
+        QCOMPARE(peerCount(usTyping), before);
+        QQuickItem *composer = findByAccessibleName(root(), QStringLiteral("Message"));
+        composer->setProperty("text", QString());
+        toggleTyping(); // on again
+        typeText(QStringLiteral("Message"), QStringLiteral("now they do"));
+        QTRY_VERIFY_WITH_TIMEOUT(peerCount(usTyping) > before, kWaitMs);
+        composer->setProperty("text", QString());
+    }
+
     // Item 5: the display name changes from the status menu. The server pins who we are at
     // sign-in, so a development account signs in again under the new name: the peer sees it,
     // and so does our own row. (Renamed back afterwards for the tests that follow.)

@@ -65,6 +65,31 @@ private Q_SLOTS:
         QCOMPARE(typing.count(), 2);
     }
 
+    // The privacy switch: off, keystrokes publish nothing; turned off while typing, typing
+    // stops at once (back to the base status); the base status itself still goes out.
+    void disabledPublishesNoTyping()
+    {
+        TypingPublisher p;
+        attach(p);
+        p.setText("he");
+        QCOMPARE(m_log.size(), 1);
+        p.setEnabled(false);
+        QVERIFY(!p.isTyping());
+        QCOMPARE(m_log.size(), 2);
+        QCOMPARE(m_log.at(1).status, QStringLiteral("online"));
+        for (const char *text : {"hel", "hell", "hello"}) {
+            p.setText(QString::fromLatin1(text));
+            advance(p, 500);
+        }
+        QCOMPARE(m_log.size(), 2);
+        p.setBaseStatus(QStringLiteral("away"));
+        QCOMPARE(m_log.size(), 3);
+        QCOMPARE(m_log.at(2).status, QStringLiteral("away"));
+        p.setEnabled(true);
+        p.setText("hello!");
+        QCOMPARE(m_log.last().status, QStringLiteral("typing"));
+    }
+
     void caretMovesAreNotTyping()
     {
         TypingPublisher p;
