@@ -97,7 +97,7 @@ stop_instance() { # index signal
   pid=$(cat "$dir/server-$i.pid")
   kill -"$2" "$pid"
   # A graceful stop takes up to HALLWAY_SHUTDOWN_GRACE (3 s by default).
-  for _ in $(seq 150); do
+  for _ in $(seq $(((${HALLWAY_SHUTDOWN_GRACE:-3000} + 5000) / 100))); do
     kill -0 "$pid" 2>/dev/null || { rm -f "$dir/server-$i.pid"; return 0; }
     sleep 0.1
   done
