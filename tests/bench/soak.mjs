@@ -126,11 +126,18 @@ class Observer {
     const bin = kind === "cli" ? args.cli : args.observer
     const argv = ["--url", lbUrl, "--user", `observer-${this.name}`, "--name", `Observer ${this.name}`]
     for (const r of rooms) argv.push("--join", r)
-    this.proc = spawn(bin, argv, { stdio: ["pipe", "pipe", "pipe"], env: { ...process.env, QT_LOGGING_RULES: "hallway.*.debug=false" } })
+    // SOAK_OBSERVER_LOG_RULES (e.g. "hallway.*.debug=true") to see every request they send.
+    const rules = process.env.SOAK_OBSERVER_LOG_RULES || "hallway.*.debug=false"
+    this.proc = spawn(bin, argv, { stdio: ["pipe", "pipe", "pipe"], env: { ...process.env, QT_LOGGING_RULES: rules } })
     this.raw = args.logDir ? fs.createWriteStream(path.join(args.logDir, `observer-${this.name}.log`)) : null
-    // Its own log lines (hallway.wire, hallway.presence): what went wrong, if anything.
+    // Its own log lines (hallway.wire, hallway.presence): what went wrong, if anything. Only the
+    // warnings are kept in memory; everything goes to observer-<name>.stderr with --log-dir.
     this.stderr = ""
-    this.proc.stderr.on("data", (d) => { this.stderr += d })
+    const errLog = args.logDir ? fs.createWriteStream(path.join(args.logDir, `observer-${this.name}.stderr`)) : null
+    readline.createInterface({ input: this.proc.stderr }).on("line", (line) => {
+      errLog?.write(`${Date.now()} ${line}\n`)
+      if (!/debug|^hallway\.wire: ->/.test(line) && / (failed|dropping|no longer lists|could not)/.test(line)) this.stderr += line + "\n"
+    })
     readline.createInterface({ input: this.proc.stdout }).on("line", (line) => this.onLine(line))
   }
   get connectionId() { return this.connectionIds.at(-1) }
@@ -160,7 +167,6 @@ class Observer {
     })
   }
   quit() {
-    if (args.logDir) fs.writeFileSync(path.join(args.logDir, `observer-${this.name}.stderr`), this.stderr)
     this.proc.stdin.end()
     return new Promise((r) => { this.proc.once("exit", r); setTimeout(() => { this.proc.kill("SIGKILL"); r() }, 12000) })
   }
@@ -393,7 +399,7 @@ async function main() {
   for (const o of observers) {
     const c = results.chat[o.name]
     c.metadataRefused = (o.stderr.match(/metadata lookup failed for \S+ "ERATELIMIT"/g) ?? []).length
-    c.warnings = (o.stderr.match(/^.*(failed|dropping|no longer lists).*$/gm) ?? []).length
+    c.warnings = o.stderr.split("\n").filter((l) => l && !/metadata lookup failed/.test(l))
   }
 
   // Latency: the probes, overall and away from the faults (±30 s).
