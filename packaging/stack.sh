@@ -136,8 +136,9 @@ start() {
   ((lb)) && { haproxy_bin >/dev/null || exit 1; }
   rm -f "$dir"/server-*.port "$dir/lb.port"
   local redis_port; redis_port=$(free_port)
-  redis-server --port "$redis_port" --bind 127.0.0.1 --dir "$dir/redis" --save "" --appendonly no \
-    --daemonize no >>"$dir/redis.log" 2>&1 &
+  # Production's Redis settings (packaging/deploy/hallway-redis.conf), without the disk.
+  redis-server "$here/deploy/hallway-redis.conf" --port "$redis_port" --bind 127.0.0.1 --dir "$dir/redis" \
+    --save "" --appendonly no --maxmemory 256mb --daemonize no >>"$dir/redis.log" 2>&1 &
   echo $! >"$dir/redis.pid"
   echo "$redis_port" >"$dir/redis.port"
   for _ in $(seq 100); do

@@ -37,13 +37,14 @@ redis_pid=$!
 for _ in $(seq 50); do redis-cli -p "$port" ping >/dev/null 2>&1 && break; sleep 0.1; done
 get() { redis-cli -p "$port" config get "$1" | sed -n 2p; }
 [ "$(get notify-keyspace-events)" = xE ] || fail "notify-keyspace-events is '$(get notify-keyspace-events)', not Ex"
+[ "$(get active-expire-effort)" = 10 ] || fail "active-expire-effort is not 10"
 [ "$(get maxmemory-policy)" = noeviction ] || fail "maxmemory-policy is not noeviction"
 [ "$(get appendonly)" = yes ] || fail "appendonly is not on"
 [ -z "$(get save)" ] || fail "RDB snapshots are on ($(get save))"
 redis-cli -p "$port" shutdown nosave >/dev/null 2>&1 || true
 wait "$redis_pid" 2>/dev/null || true
 redis_pid=""
-echo "check-deploy: hallway-redis.conf loads with notify-keyspace-events Ex, noeviction, AOF, no snapshots"
+echo "check-deploy: hallway-redis.conf loads with notify-keyspace-events Ex, expire effort 10, noeviction, AOF, no snapshots"
 
 # 3. systemd
 out=$(cd "$here" && systemd-analyze verify "./hallway-server@8081.service" 2>&1) ||
