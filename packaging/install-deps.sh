@@ -16,7 +16,12 @@ APT_PACKAGES=(
   dbus-daemon gnome-keyring
   desktop-file-utils appstream openssl
   clang libclang-rt-14-dev
+  haproxy systemd
 )
+# haproxy: the local stack (stack.sh --lb), the balancer test and the soak run the binary with
+# their own configuration, pid and port. Debian's haproxy.service is left alone: its stock
+# configuration listens on no port, so it clashes with nothing. systemd: only its
+# systemd-analyze, which checks the unit file in packaging/deploy.
 
 missing=()
 for p in "${APT_PACKAGES[@]}"; do

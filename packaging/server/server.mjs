@@ -145,7 +145,10 @@ if (settings.auth.dev) {
 // otherwise make close() wait forever (PROTOCOL.md §7.1), and close() can also wait for
 // socket close events that come late. So first take this instance's connections out of their
 // rooms and presence (the leave events go out now, and nothing is left behind in Redis as a
-// ghost if the deadline cuts close() short), then close.
+// ghost if the deadline cuts close() short), then close. The sockets are told at once (1001,
+// going away) rather than when close() gets round to each: until then a client would sit on a
+// connection that is in no room and gets no events, instead of reconnecting to another instance
+// (the soak test measured seconds of that with 1,000 connections).
 const withDeadline = (promise, ms, label) =>
   Promise.race([promise.then(() => label, (e) => `error: ${e}`), new Promise((r) => setTimeout(r, ms, "timeout"))])
 let closing = false
@@ -156,10 +159,15 @@ async function shutdown(signal) {
   logEvent("shutdown", { signal })
   leases.stop()
   const local = server.connectionManager.getLocalConnections()
+  const t0 = Date.now()
   const cleaned = await withDeadline(
     Promise.all(local.map((c) => server.cleanupConnection(c))), settings.shutdownGraceMs / 2, "cleaned")
+  const t1 = Date.now()
+  for (const c of local) {
+    try { c.socket?.close(1001, "server shutting down") } catch {}
+  }
   const result = await withDeadline(server.close(), settings.shutdownGraceMs / 2, "closed")
-  logEvent("stopped", { connections: local.length, cleanup: cleaned, result })
+  logEvent("stopped", { connections: local.length, cleanup: cleaned, result, cleanupMs: t1 - t0, closeMs: Date.now() - t1 })
   http.close()
   process.exit(0)
 }

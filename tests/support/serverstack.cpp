@@ -4,6 +4,9 @@
 #include <QDir>
 #include <QElapsedTimer>
 #include <QFile>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QLocalSocket>
 #include <QProcessEnvironment>
 #include <QStandardPaths>
 #include <QTcpServer>
@@ -13,6 +16,7 @@
 #include <QUrlQuery>
 
 #include <csignal>
+#include <sys/prctl.h>
 #include <sys/types.h>
 
 namespace {
@@ -20,8 +24,38 @@ constexpr int kReadyTimeoutMs = 20000;
 
 QString toolPath(const QString &name)
 {
-    const QString found = QStandardPaths::findExecutable(name);
+    QString found = QStandardPaths::findExecutable(name);
+    if (found.isEmpty()) // haproxy lives in /usr/sbin, often not on a user's PATH
+        found = QStandardPaths::findExecutable(name, {QStringLiteral("/usr/sbin"), QStringLiteral("/sbin")});
     return found.isEmpty() ? name : found;
+}
+
+// A process of ours dies with the test process, even when CTest kills it on a timeout.
+void dieWithParent(QProcess &process)
+{
+    process.setChildProcessModifier([] { ::prctl(PR_SET_PDEATHSIG, SIGKILL); });
+}
+
+// GET http://127.0.0.1:<port><path>: the status code and body, or 0.
+int httpGet(quint16 port, const QByteArray &path, QByteArray *body = nullptr)
+{
+    QTcpSocket socket;
+    socket.connectToHost(QStringLiteral("127.0.0.1"), port);
+    if (!socket.waitForConnected(1000))
+        return 0;
+    // HTTP/1.0: the body comes as it is (no chunked encoding), and the socket closes after it.
+    socket.write("GET " + path + " HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n");
+    QByteArray response;
+    while (socket.waitForReadyRead(2000))
+        response += socket.readAll();
+    response += socket.readAll();
+    const int split = response.indexOf("\r\n\r\n");
+    const QList<QByteArray> statusLine = response.left(response.indexOf("\r\n")).split(' ');
+    if (statusLine.size() < 2 || split < 0)
+        return 0;
+    if (body)
+        *body = response.mid(split + 4);
+    return statusLine.at(1).toInt();
 }
 
 bool redisAnswers(quint16 port)
@@ -83,7 +117,7 @@ bool ServerStack::start()
         if (!startServer(i))
             return false;
     }
-    return true;
+    return !m_options.balancer || startBalancer();
 }
 
 bool ServerStack::startRedis()
@@ -93,6 +127,7 @@ bool ServerStack::startRedis()
     const QString dataDir = m_dir.filePath(QStringLiteral("redis"));
     QDir().mkpath(dataDir);
     m_redis = std::make_unique<QProcess>();
+    dieWithParent(*m_redis);
     m_redis->setProcessChannelMode(QProcess::MergedChannels);
     m_redis->setStandardOutputFile(m_dir.filePath(QStringLiteral("redis.log")), QIODevice::Append);
     m_redis->start(toolPath(QStringLiteral("redis-server")),
@@ -150,6 +185,7 @@ bool ServerStack::startServer(int instance)
 
     const qint64 offset = QFileInfo(server.logPath).size();
     server.process = std::make_unique<QProcess>();
+    dieWithParent(*server.process);
     server.process->setProcessEnvironment(env);
     server.process->setWorkingDirectory(QStringLiteral(HALLWAY_SERVER_DIR));
     server.process->setProcessChannelMode(QProcess::MergedChannels);
@@ -180,6 +216,10 @@ bool ServerStack::waitForServer(Server &server, qint64 logOffset)
 
 void ServerStack::stop()
 {
+    if (m_balancer && m_balancer->state() != QProcess::NotRunning) {
+        m_balancer->kill();
+        m_balancer->waitForFinished(5000);
+    }
     for (Server *server : std::as_const(m_servers)) {
         if (server->process && server->process->state() != QProcess::NotRunning) {
             ::kill(pid_t(server->process->processId()), SIGCONT);
@@ -193,7 +233,10 @@ void ServerStack::stop()
     }
 }
 
-quint16 ServerStack::serverPort(int instance) const { return m_servers.at(instance)->port; }
+quint16 ServerStack::serverPort(int instance) const
+{
+    return instance == kBalancer ? m_balancerPort : m_servers.at(instance)->port;
+}
 
 qint64 ServerStack::serverPid(int instance) const
 {
@@ -203,7 +246,9 @@ qint64 ServerStack::serverPid(int instance) const
 
 QUrl ServerStack::url(int instance) const
 {
-    return QUrl(QStringLiteral("ws://127.0.0.1:%1/").arg(serverPort(instance)));
+    const bool tls = instance == kBalancer && m_options.balancerTls;
+    return QUrl(QStringLiteral("%1://127.0.0.1:%2/").arg(tls ? QStringLiteral("wss") : QStringLiteral("ws"))
+                    .arg(serverPort(instance)));
 }
 
 QUrl ServerStack::userUrl(const QString &user, const QString &name, int instance) const
@@ -271,6 +316,145 @@ bool ServerStack::restartRedis()
     return startRedis();
 }
 
+// A throwaway CA and a certificate for 127.0.0.1/localhost signed by it, as HAProxy wants it
+// (chain and key in one PEM file).
+bool ServerStack::makeCertificates()
+{
+    const QString script = QStringLiteral(
+        "set -e\n"
+        "openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 2 "
+        "  -subj '/CN=Hallway test CA' -keyout ca.key -out ca.pem\n"
+        "openssl req -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -subj /CN=localhost "
+        "  -keyout server.key -out server.csr\n"
+        "printf 'subjectAltName=DNS:localhost,IP:127.0.0.1\\nbasicConstraints=CA:FALSE\\nextendedKeyUsage=serverAuth\\n' > ext.cnf\n"
+        "openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key -CAcreateserial -days 2 -extfile ext.cnf -out server.crt\n"
+        "cat server.crt server.key > haproxy.pem\n");
+    QProcess openssl;
+    openssl.setWorkingDirectory(m_dir.path());
+    openssl.setProcessChannelMode(QProcess::MergedChannels);
+    openssl.start(toolPath(QStringLiteral("bash")), {QStringLiteral("-c"), script});
+    if (!openssl.waitForFinished(20000) || openssl.exitCode() != 0) {
+        m_error = QStringLiteral("making the test certificates failed: ") + QString::fromUtf8(openssl.readAll());
+        return false;
+    }
+    return true;
+}
+
+bool ServerStack::startBalancer()
+{
+    if (m_options.balancerTls && !makeCertificates())
+        return false;
+    m_balancerPort = freePort();
+    QStringList args{QStringLiteral(HALLWAY_DEPLOY_DIR "/haproxy-config.sh"),
+                     QStringLiteral("--bind"), QStringLiteral("127.0.0.1:%1").arg(m_balancerPort),
+                     QStringLiteral("--local"), m_dir.path(),
+                     QStringLiteral("--ping-interval"), QString::number(m_options.pingIntervalMs)};
+    if (m_options.balancerTls)
+        args << QStringLiteral("--cert") << m_dir.filePath(QStringLiteral("haproxy.pem"));
+    for (const Server *server : std::as_const(m_servers))
+        args << QStringLiteral("--server") << QStringLiteral("127.0.0.1:%1").arg(server->port);
+    QProcess generator;
+    generator.setStandardOutputFile(m_dir.filePath(QStringLiteral("haproxy.cfg")));
+    generator.start(toolPath(QStringLiteral("bash")), args);
+    if (!generator.waitForFinished(10000) || generator.exitCode() != 0) {
+        m_error = QStringLiteral("haproxy-config.sh failed: ") + QString::fromUtf8(generator.readAllStandardError());
+        return false;
+    }
+
+    m_balancer = std::make_unique<QProcess>();
+    dieWithParent(*m_balancer);
+    m_balancer->setProcessChannelMode(QProcess::MergedChannels);
+    m_balancer->setStandardOutputFile(m_dir.filePath(QStringLiteral("haproxy.log")), QIODevice::Append);
+    m_balancer->start(toolPath(QStringLiteral("haproxy")),
+                      {QStringLiteral("-f"), m_dir.filePath(QStringLiteral("haproxy.cfg")), QStringLiteral("-db")});
+    if (!m_balancer->waitForStarted(5000)) {
+        m_error = QStringLiteral("haproxy did not start: ") + m_balancer->errorString();
+        return false;
+    }
+    // Ready once it forwards a health check to an instance (over TLS we trust the backends'
+    // own answers: the test's clients exercise the TLS side).
+    QDeadlineTimer deadline(kReadyTimeoutMs);
+    while (!deadline.hasExpired()) {
+        if (m_balancer->state() == QProcess::NotRunning)
+            break;
+        if (m_options.balancerTls) {
+            QTcpSocket probe;
+            probe.connectToHost(QStringLiteral("127.0.0.1"), m_balancerPort);
+            if (probe.waitForConnected(500))
+                return true;
+        } else if (httpGet(m_balancerPort, "/healthz") == 200) {
+            return true;
+        }
+        QThread::msleep(50);
+    }
+    m_error = QStringLiteral("haproxy did not become ready on port %1\n%2").arg(m_balancerPort).arg(logs());
+    return false;
+}
+
+QString ServerStack::balancerCaFile() const
+{
+    return m_options.balancerTls ? m_dir.filePath(QStringLiteral("ca.pem")) : QString();
+}
+
+qint64 ServerStack::balancerPid() const
+{
+    return m_balancer && m_balancer->state() != QProcess::NotRunning ? m_balancer->processId() : 0;
+}
+
+QByteArray ServerStack::balancerCommand(const QByteArray &command) const
+{
+    QLocalSocket socket;
+    socket.connectToServer(m_dir.filePath(QStringLiteral("haproxy.sock")));
+    if (!socket.waitForConnected(1000))
+        return {};
+    socket.write(command + '\n');
+    QByteArray answer;
+    while (socket.waitForReadyRead(1000))
+        answer += socket.readAll();
+    return answer + socket.readAll();
+}
+
+QString ServerStack::balancerServerStatus(int instance) const
+{
+    // "show stat" is CSV with a header line "# pxname,svname,...,status,..."; servers are
+    // named hallway1, hallway2, ... in the order of the instances.
+    const QList<QByteArray> lines = balancerCommand("show stat").split('\n');
+    if (lines.isEmpty())
+        return {};
+    const QList<QByteArray> header = lines.first().mid(2).split(',');
+    const qsizetype statusColumn = header.indexOf("status");
+    const QByteArray name = "hallway" + QByteArray::number(instance + 1);
+    for (const QByteArray &line : lines) {
+        const QList<QByteArray> fields = line.split(',');
+        if (fields.size() > statusColumn && fields.value(0) == "hallway" && fields.value(1) == name)
+            return QString::fromUtf8(fields.at(statusColumn));
+    }
+    return {};
+}
+
+int ServerStack::instanceOf(const QString &connectionId) const
+{
+    const QByteArray needle = "\"event\":\"connect\",\"connectionId\":\"" + connectionId.toUtf8() + '"';
+    for (int i = 0; i < m_servers.size(); ++i) {
+        QFile log(m_servers.at(i)->logPath);
+        if (log.open(QIODevice::ReadOnly) && log.readAll().contains(needle))
+            return i;
+    }
+    return -1;
+}
+
+QList<int> ServerStack::connectionCounts() const
+{
+    QList<int> counts;
+    for (const Server *server : std::as_const(m_servers)) {
+        QByteArray body;
+        const int status = httpGet(server->port, "/healthz", &body);
+        const QJsonValue n = QJsonDocument::fromJson(body).object().value(QStringLiteral("connections"));
+        counts << (status == 200 && n.isDouble() ? n.toInt() : -1);
+    }
+    return counts;
+}
+
 QByteArray ServerStack::redis(const QStringList &args) const
 {
     QProcess cli;
@@ -293,6 +477,8 @@ QString ServerStack::logs() const
         out += QStringLiteral("----- %1 (%2)\n").arg(title, path) + QString::fromUtf8(data);
     };
     append(QStringLiteral("redis"), m_dir.filePath(QStringLiteral("redis.log")));
+    if (m_options.balancer)
+        append(QStringLiteral("haproxy"), m_dir.filePath(QStringLiteral("haproxy.log")));
     for (int i = 0; i < m_servers.size(); ++i)
         append(QStringLiteral("server %1").arg(i), m_servers.at(i)->logPath);
     return out;

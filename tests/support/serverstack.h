@@ -3,7 +3,8 @@
 // packaging/server/server.mjs) on free loopback ports, for one test binary. It waits until
 // each answers, keeps their logs in a temporary directory (printed when a test fails), and
 // stops only the processes it started, by pid. Fault helpers (kill, pause, restart) drive
-// the fault-injection tests.
+// the fault-injection tests. With Options::balancer, HAProxy sits in front of the instances on
+// a port of its own, configured by packaging/deploy/haproxy-config.sh as in production.
 #include <QByteArray>
 #include <QList>
 #include <QMap>
@@ -35,7 +36,14 @@ public:
         qint64 maxFrameBytes = 0;    // HALLWAY_MAX_FRAME_BYTES: largest client frame (ws maxPayload)
         bool rateLimits = true;      // false: HALLWAY_RATE_LIMITS=off (no token buckets at all)
         QMap<QString, QString> env;  // any other setting, e.g. {"HALLWAY_RATE_CHAT", "50:200"}
+        // HAProxy in front of every instance (url(kBalancer)); with balancerTls it terminates
+        // TLS (wss://) with a throwaway certificate signed by a throwaway CA (balancerCaFile()).
+        bool balancer = false;
+        bool balancerTls = false;
     };
+
+    // The instance argument of url()/userUrl() that means "through HAProxy".
+    static constexpr int kBalancer = -1;
 
     ServerStack();
     explicit ServerStack(const Options &options);
@@ -48,9 +56,9 @@ public:
     QString errorString() const { return m_error; }
 
     int instanceCount() const { return m_servers.size(); }
-    quint16 serverPort(int instance = 0) const;
+    quint16 serverPort(int instance = 0) const;   // kBalancer: HAProxy's port
     quint16 redisPort() const { return m_redisPort; }
-    QUrl url(int instance = 0) const;  // ws://127.0.0.1:<port>/
+    QUrl url(int instance = 0) const;  // ws://127.0.0.1:<port>/ (wss:// for a TLS balancer)
     // ws://127.0.0.1:<port>/?user=<user>&name=<name> (development sign-in, Options::devAuth)
     QUrl userUrl(const QString &user, const QString &name = QString(), int instance = 0) const;
     // A signed sign-in token from packaging/server/mint-token.mjs, with Options::authSecret unless
@@ -68,10 +76,22 @@ public:
     bool restartRedis();                             // stop and start on the same port (data lost)
     qint64 serverPid(int instance) const;
 
+    // The balancer. Its CA certificate (PEM) when it terminates TLS, for --ca-file and the like.
+    QString balancerCaFile() const;
+    qint64 balancerPid() const;
+    // A command on HAProxy's admin socket (e.g. "show stat"); its answer.
+    QByteArray balancerCommand(const QByteArray &command) const;
+    // How HAProxy sees an instance: "UP", "DOWN", "UP 1/2" (going down), "DOWN 1/2" (going up), ...
+    QString balancerServerStatus(int instance) const;
+    // The instance whose log has the connect line of this connection id, or -1.
+    int instanceOf(const QString &connectionId) const;
+    // Every instance's own connection count (/healthz), -1 for one that does not answer.
+    QList<int> connectionCounts() const;
+
     // redis-cli against our Redis; returns its stdout (trimmed).
     QByteArray redis(const QStringList &args) const;
 
-    QString logs() const;             // every log, with headers
+    QString logs() const;             // every log (HAProxy's too), with headers
     void printLogsIfFailed() const;   // call from a test's cleanup(): prints logs if it failed
 
 private:
@@ -81,6 +101,8 @@ private:
         QString logPath;
     };
     bool startRedis();
+    bool startBalancer();
+    bool makeCertificates();
     bool waitForServer(Server &server, qint64 logOffset);
     static quint16 freePort();
 
@@ -90,4 +112,6 @@ private:
     quint16 m_redisPort = 0;
     std::unique_ptr<QProcess> m_redis;
     QList<Server *> m_servers;
+    quint16 m_balancerPort = 0;
+    std::unique_ptr<QProcess> m_balancer;
 };
