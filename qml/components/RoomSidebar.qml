@@ -381,23 +381,26 @@ Pane {
                 Accessible.role: Accessible.StaticText
                 Accessible.name: text
             }
-            Button {
-                objectName: "sidebarChangeAccount"
-                text: qsTr("Change account…")
-                flat: true
-                font.pointSize: Qt.application.font.pointSize * 0.85
-                leftPadding: 0
-                Accessible.name: qsTr("Change account")
-                onClicked: sidebar.changeAccountRequested()
-            }
-            Button {
-                objectName: "sidebarSettings"
-                text: qsTr("Settings…")
-                flat: true
-                font.pointSize: Qt.application.font.pointSize * 0.85
-                leftPadding: 0
-                Accessible.name: qsTr("Settings")
-                onClicked: sidebar.settingsRequested()
+            RowLayout {
+                spacing: Theme.largeSpacing
+                Button {
+                    objectName: "sidebarChangeAccount"
+                    text: qsTr("Change account…")
+                    flat: true
+                    font.pointSize: Qt.application.font.pointSize * 0.85
+                    leftPadding: 0
+                    Accessible.name: qsTr("Change account")
+                    onClicked: sidebar.changeAccountRequested()
+                }
+                Button {
+                    objectName: "sidebarSettings"
+                    text: qsTr("Settings…")
+                    flat: true
+                    font.pointSize: Qt.application.font.pointSize * 0.85
+                    leftPadding: 0
+                    Accessible.name: qsTr("Settings")
+                    onClicked: sidebar.settingsRequested()
+                }
             }
         }
     }

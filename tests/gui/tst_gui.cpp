@@ -1051,6 +1051,7 @@ private Q_SLOTS:
             QQuickItem *sw = nullptr;
             QTRY_VERIFY_WITH_TIMEOUT((sw = findByAccessibleName(root(), QStringLiteral("Send typing notifications"))), kWaitMs);
             QTRY_VERIFY_WITH_TIMEOUT(sw->isVisible() && sw->height() > 0, kWaitMs); // the dialog has opened
+            grab(QStringLiteral("settings.png"));
             click(m_window, sw);
             QTest::keyClick(m_window, Qt::Key_Escape);
             QTRY_VERIFY_WITH_TIMEOUT(!findByAccessibleName(root(), QStringLiteral("Send typing notifications")), kWaitMs);
