@@ -50,7 +50,7 @@ QString KeyringSession::dataDir() const
 
 QByteArray KeyringSession::output()
 {
-    m_output += m_bus.readAllStandardError();
+    m_output += m_bus.readStandardError();
     m_output += m_keyring.readAllStandardOutput();
     m_output += m_keyring.readAllStandardError();
     return m_output;
@@ -72,47 +72,8 @@ bool KeyringSession::start()
 
 bool KeyringSession::startBus()
 {
-    // A session bus of our own. No <servicedir>: a call to a missing service fails at once
-    // instead of activating one from /usr/share/dbus-1/services.
-    const QString config = m_dir.filePath(QStringLiteral("bus.conf"));
-    QFile file(config);
-    if (!file.open(QIODevice::WriteOnly)) {
-        m_error = QStringLiteral("cannot write %1").arg(config);
-        return false;
-    }
-    file.write(QStringLiteral(
-        "<!DOCTYPE busconfig PUBLIC \"-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN\"\n"
-        " \"http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd\">\n"
-        "<busconfig>\n"
-        "  <type>session</type>\n"
-        "  <listen>unix:dir=%1</listen>\n"
-        "  <auth>EXTERNAL</auth>\n"
-        "  <policy context=\"default\">\n"
-        "    <allow send_destination=\"*\" eavesdrop=\"true\"/>\n"
-        "    <allow eavesdrop=\"true\"/>\n"
-        "    <allow own=\"*\"/>\n"
-        "  </policy>\n"
-        "</busconfig>\n").arg(m_dir.filePath(QStringLiteral("run"))).toUtf8());
-    file.close();
-
-    dieWithParent(m_bus);
-    m_bus.start(QStringLiteral("dbus-daemon"),
-                {QStringLiteral("--config-file=") + config, QStringLiteral("--nofork"),
-                 QStringLiteral("--nopidfile"), QStringLiteral("--print-address=1")});
-    if (!m_bus.waitForStarted(5000)) {
-        m_error = QStringLiteral("dbus-daemon did not start (packaging/install-deps.sh installs it): %1")
-                      .arg(m_bus.errorString());
-        return false;
-    }
-    QByteArray line;
-    const QDeadlineTimer deadline(10000);
-    while (!line.contains('\n') && !deadline.hasExpired() && m_bus.state() == QProcess::Running) {
-        m_bus.waitForReadyRead(200);
-        line += m_bus.readAllStandardOutput();
-    }
-    m_address = QString::fromUtf8(line.left(line.indexOf('\n'))).trimmed();
-    if (m_address.isEmpty()) {
-        m_error = QStringLiteral("dbus-daemon printed no address: %1").arg(QString::fromUtf8(output()));
+    if (!m_bus.start()) {
+        m_error = m_bus.errorString() + QStringLiteral(" (packaging/install-deps.sh installs dbus-daemon)");
         return false;
     }
     return true;
@@ -128,7 +89,7 @@ bool KeyringSession::startKeyring()
     env.insert(QStringLiteral("XDG_CONFIG_HOME"), m_dir.filePath(QStringLiteral("config")));
     env.insert(QStringLiteral("XDG_CACHE_HOME"), m_dir.filePath(QStringLiteral("cache")));
     env.insert(QStringLiteral("XDG_RUNTIME_DIR"), m_dir.filePath(QStringLiteral("run")));
-    env.insert(QStringLiteral("DBUS_SESSION_BUS_ADDRESS"), m_address);
+    env.insert(QStringLiteral("DBUS_SESSION_BUS_ADDRESS"), m_bus.address());
     m_keyring.setProcessEnvironment(env);
     // --unlock reads the login password from stdin and creates the login collection (the
     // default one) on first use, unlocked: no prompt ever needs a display.
@@ -157,7 +118,7 @@ bool KeyringSession::waitForCollection(int timeoutMs)
     const QString name = QStringLiteral("hallway-keyring-probe");
     bool ready = false;
     {
-        QDBusConnection bus = QDBusConnection::connectToBus(m_address, name);
+        QDBusConnection bus = QDBusConnection::connectToBus(m_bus.address(), name);
         const QDeadlineTimer deadline(timeoutMs);
         while (!ready && !deadline.hasExpired() && m_keyring.state() == QProcess::Running) {
             if (bus.isConnected() && bus.interface()->isServiceRegistered(kSecrets)) {
@@ -188,13 +149,13 @@ bool KeyringSession::stopKeyring()
 void KeyringSession::stop()
 {
     stopKeyring();
-    stopProcess(m_bus);
     output();
+    m_bus.stop();
 }
 
 void KeyringSession::useInThisProcess() const
 {
-    qputenv("DBUS_SESSION_BUS_ADDRESS", m_address.toUtf8());
+    qputenv("DBUS_SESSION_BUS_ADDRESS", m_bus.address().toUtf8());
     for (const char *hint : {"XDG_CURRENT_DESKTOP", "DESKTOP_SESSION", "KDE_FULL_SESSION",
                              "KDE_SESSION_VERSION", "GNOME_DESKTOP_SESSION_ID"})
         qunsetenv(hint);

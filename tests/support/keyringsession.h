@@ -5,6 +5,8 @@
 // on first use creating) the "login" collection with a throwaway password, so writes need no
 // prompt. Stops only the two processes it started, by pid.
 #include <QByteArray>
+#include "privatebus.h"
+
 #include <QProcess>
 #include <QString>
 #include <QTemporaryDir>
@@ -24,8 +26,8 @@ public:
     bool stopKeyring();
     QString errorString() const { return m_error; }
 
-    QString busAddress() const { return m_address; }
-    qint64 busPid() const { return m_bus.processId(); }
+    QString busAddress() const { return m_bus.address(); }
+    qint64 busPid() const { return m_bus.pid(); }
     qint64 keyringPid() const { return m_keyring.processId(); }
     // Where the keyring keeps its files (keyrings/login.keyring).
     QString dataDir() const;
@@ -42,9 +44,8 @@ private:
     bool waitForCollection(int timeoutMs);
 
     QTemporaryDir m_dir;
-    QProcess m_bus;
+    PrivateBus m_bus;
     QProcess m_keyring;
-    QString m_address;
     QString m_error;
     QByteArray m_output;
 };

@@ -17,6 +17,8 @@ public:
     bool start();
     void stop();
     QString address() const { return m_address; }
+    qint64 pid() const { return m_bus.processId(); }
+    QByteArray readStandardError() { return m_bus.readAllStandardError(); }
     QString errorString() const { return m_error; }
 
 private:
