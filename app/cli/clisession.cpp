@@ -65,15 +65,51 @@ CliSession::CliSession(Session *session, QObject *parent) : QObject(parent), m_s
     connect(client, &PresenceClient::channelMessage, this, [this](const QString &channel, const QJsonValue &message) {
         if (!channel.startsWith(QLatin1String("chat:")) || !message.isObject())
             return;
-        const QJsonObject m = message.toObject();
-        emitEvent({{kEvent, QStringLiteral("message")},
-                   {QStringLiteral("room"), channel.mid(5)},
-                   {QStringLiteral("id"), m.value(QStringLiteral("id"))},
-                   {QStringLiteral("from"), m.value(QStringLiteral("from"))},
-                   {QStringLiteral("name"), m.value(QStringLiteral("name"))},
-                   {QStringLiteral("text"), m.value(QStringLiteral("text"))},
-                   {QStringLiteral("ts"), m.value(QStringLiteral("ts"))}});
+        emitMessage(channel.mid(5), message.toObject());
     });
+    // The first history is the past (remembered, not printed); a replay after a reconnect
+    // also holds what was said while we were away: those are printed, each once.
+    connect(client, &PresenceClient::historyReceived, this,
+            [this](const QString &channel, const QJsonArray &history, bool replay) {
+                if (!channel.startsWith(QLatin1String("chat:")))
+                    return;
+                const QString room = channel.mid(5);
+                for (const QJsonValue &entry : history) {
+                    const QJsonObject m = entry.toObject();
+                    if (replay)
+                        emitMessage(room, m);
+                    else
+                        markSeen(room, m.value(QStringLiteral("id")).toString());
+                }
+            });
+}
+
+bool CliSession::markSeen(const QString &room, const QString &id)
+{
+    if (id.isEmpty())
+        return true; // nothing to tell it by: print it
+    SeenIds &seen = m_seen[room];
+    if (seen.ids.contains(id))
+        return false;
+    seen.ids.insert(id);
+    seen.order.enqueue(id);
+    constexpr qsizetype kRemembered = 4000; // more than a replayed history holds
+    while (seen.order.size() > kRemembered)
+        seen.ids.remove(seen.order.dequeue());
+    return true;
+}
+
+void CliSession::emitMessage(const QString &room, const QJsonObject &m)
+{
+    if (m.isEmpty() || !markSeen(room, m.value(QStringLiteral("id")).toString()))
+        return;
+    emitEvent({{kEvent, QStringLiteral("message")},
+               {QStringLiteral("room"), room},
+               {QStringLiteral("id"), m.value(QStringLiteral("id"))},
+               {QStringLiteral("from"), m.value(QStringLiteral("from"))},
+               {QStringLiteral("name"), m.value(QStringLiteral("name"))},
+               {QStringLiteral("text"), m.value(QStringLiteral("text"))},
+               {QStringLiteral("ts"), m.value(QStringLiteral("ts"))}});
 }
 
 // QJsonObject sorts its keys; a person reading the stream wants the event name first.

@@ -5,6 +5,8 @@
 // errors) goes out as one JSON object per line through the line() signal. It holds no I/O of
 // its own: main.cpp wires it to stdin/stdout, tests can drive it directly.
 #include <QHash>
+#include <QQueue>
+#include <QSet>
 #include <QJsonObject>
 #include <QObject>
 #include <QPointer>
@@ -42,11 +44,17 @@ private:
                             const QString &userId, const QString &name) const;
     QJsonValue memberState(Hallway::Room *room, const QString &connectionId) const;
     void announceTyping(Hallway::Room *room);
+    // A chat message once: live, or from the history replayed after a reconnect (what was
+    // said while we were away). Ids are remembered per room, the oldest forgotten first.
+    bool markSeen(const QString &room, const QString &id);
+    void emitMessage(const QString &room, const QJsonObject &message);
     void sendMessage(const QString &op, Hallway::Room *room, const QString &text);
     void whenJoined(Hallway::Room *room, std::function<void(bool)> done);
 
     Hallway::Session *m_session;
     QHash<QString, QPointer<Hallway::Room>> m_watched;
     QHash<QString, QStringList> m_lastTyping;
+    struct SeenIds { QSet<QString> ids; QQueue<QString> order; };
+    QHash<QString, SeenIds> m_seen;
     int m_outstanding = 0;
 };

@@ -1,5 +1,7 @@
 // hallway-cli's JSON-lines contract, tested as scripts use it: real processes, real server.
+#include "clientprobe.h"
 #include "serverstack.h"
+#include "tcpproxy.h"
 #include "testutil.h"
 
 #include <QJsonArray>
@@ -179,6 +181,45 @@ private Q_SLOTS:
         for (const Cli *cli : {&ada, &grace})
             for (const QByteArray &line : cli->raw)
                 QVERIFY2(line.startsWith("{\"event\":\""), line.constData());
+    }
+
+    // A bot must not miss what was said while its link was down: the history replayed after
+    // the reconnect is printed for the messages it had not printed, and nothing twice. The
+    // bot talks through a proxy that we cut and hold shut while a writer posts.
+    void messagesWhileAwayArePrintedOnce()
+    {
+        TcpProxy proxy(m_stack.serverPort(0));
+        QVERIFY(proxy.listen());
+        QUrl viaProxy = m_stack.url();
+        viaProxy.setPort(proxy.port());
+        const QString room = QStringLiteral("away");
+        Cli bot(viaProxy, QStringLiteral("bot"), QStringLiteral("Bot"), {room});
+        QVERIFY(!bot.waitFor(ev("connected")).isEmpty());
+        ClientProbe writer(m_stack.userUrl(QStringLiteral("writer"), QStringLiteral("Writer")));
+        QVERIFY(writer.openAndWait());
+        QVERIFY(await(writer.client.joinRoom(room, false)).ok);
+        auto say = [&](const QString &text) {
+            return await(writer.client.command(QStringLiteral("chat:send"),
+                                               QJsonObject{{QStringLiteral("room"), room}, {QStringLiteral("text"), text}})).ok;
+        };
+        QVERIFY(say(QStringLiteral("before")));
+        QVERIFY(!bot.waitFor(ev("message", {{QStringLiteral("text"), QStringLiteral("before")}})).isEmpty());
+
+        proxy.setTargetPort(1); // nothing listens there: reconnects fail until we restore it
+        proxy.dropAll();
+        QVERIFY(!bot.waitFor(ev("status", {{QStringLiteral("status"), QStringLiteral("reconnecting")}})).isEmpty());
+        QVERIFY(say(QStringLiteral("while away")));
+        proxy.setTargetPort(m_stack.serverPort(0));
+        QVERIFY(!bot.waitFor(ev("message", {{QStringLiteral("text"), QStringLiteral("while away")}}), 20000).isEmpty());
+        QVERIFY(say(QStringLiteral("after")));
+        QVERIFY(!bot.waitFor(ev("message", {{QStringLiteral("text"), QStringLiteral("after")}})).isEmpty());
+        for (const char *text : {"before", "while away", "after"}) {
+            const auto n = std::count_if(bot.events.cbegin(), bot.events.cend(), [text](const QJsonObject &e) {
+                return e.value(QStringLiteral("event")) == QStringLiteral("message")
+                    && e.value(QStringLiteral("text")) == QLatin1String(text);
+            });
+            QVERIFY2(n == 1, text);
+        }
     }
 
     void reconnectAnnouncesNewId()
