@@ -25,6 +25,8 @@ const QString kMetadata = QStringLiteral("metadata");
 const QString kHistory = QStringLiteral("history");
 const QString kChannel = QStringLiteral("channel");
 const QString kPresenceChannelPrefix = QStringLiteral("rt:presence:updates:");
+constexpr int kLookupRetries = 5;      // metadata lookups refused for the rate limit are asked again ...
+constexpr int kLookupRetryMs = 1000;   // ... after 1 s, 2 s, ... (the server's buckets refill per second)
 constexpr int kReportAfterFailures = 2; // resync snapshots in a row before the room shows an error
 
 // Counts outstanding parts of a multi-request step and runs done() once when all arrived.
@@ -321,22 +323,44 @@ public:
         waiters.append(std::move(then));
         if (waiters.size() > 1)
             return; // one lookup per id at a time
+        sendLookup(id, 0);
+    }
+
+    // A lookup the server refused for its rate limit is asked again a little later (hundreds
+    // of people rejoining at once must not stay nameless); other failures give null at once.
+    void sendLookup(const QString &id, int attempt)
+    {
+        const quint64 s = session;
         request(QStringLiteral("rt/get-connection-metadata"), QJsonObject{{QStringLiteral("connectionId"), id}},
-                [this, id](const QJsonValue &result, const RtError &error) {
-                    if (error.isNull()) {
-                        const QJsonValue meta = boundedItem(result.toObject().value(kMetadata), "metadata", id);
-                        metaCache.insert(id, meta);
-                        metaTried.remove(id);
-                        Q_EMIT q->metadataResolved(id, meta);
-                    } else {
-                        qCInfo(lcPresence) << "metadata lookup failed for" << id << error.code;
-                        metaTried.insert(id);
+                [this, id, attempt, s](const QJsonValue &result, const RtError &error) {
+                    if (error.code == ErrorCode::RateLimited && attempt < kLookupRetries && s == session) {
+                        QTimer::singleShot(kLookupRetryMs * (attempt + 1), q, [this, id, attempt, s, error] {
+                            if (s == session)
+                                sendLookup(id, attempt + 1);
+                            else
+                                finishLookup(id, {}, error); // a new session: its waiters were dropped
+                        });
+                        return;
                     }
-                    const auto callbacks = metaWaiters.take(id);
-                    for (const auto &fn : callbacks)
-                        fn();
+                    finishLookup(id, result, error);
                 },
                 Connection::Resendable);
+    }
+
+    void finishLookup(const QString &id, const QJsonValue &result, const RtError &error)
+    {
+        if (error.isNull()) {
+            const QJsonValue meta = boundedItem(result.toObject().value(kMetadata), "metadata", id);
+            metaCache.insert(id, meta);
+            metaTried.remove(id);
+            Q_EMIT q->metadataResolved(id, meta);
+        } else {
+            qCInfo(lcPresence) << "metadata lookup failed for" << id << error.code;
+            metaTried.insert(id);
+        }
+        const auto callbacks = metaWaiters.take(id);
+        for (const auto &fn : callbacks)
+            fn();
     }
 
     // --- presence events --------------------------------------------------------------------

@@ -15,6 +15,7 @@ inline const QString Auth = QStringLiteral("EAUTH");               // HTTP 401/4
 inline const QString Ssl = QStringLiteral("ESSL");                 // certificate not trusted; no retry
 inline const QString NoUrl = QStringLiteral("ENOURL");             // no server address set
 inline const QString Network = QStringLiteral("ENETWORK");         // a connection attempt failed; retrying
+inline const QString RateLimited = QStringLiteral("ERATELIMIT"); // the server's rate limit refused it
 inline const QString Refused = QStringLiteral("EREFUSED");         // the server answered false / {success:false}
 inline const QString Canceled = QStringLiteral("ECANCELED");       // left or unsubscribed while it was under way
 inline const QString NotFound = QStringLiteral("ENOTFOUND");       // e.g. metadata of a connection that has gone

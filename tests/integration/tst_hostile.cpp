@@ -439,6 +439,31 @@ private Q_SLOTS:
         QVERIFY2(sessions >= 2, "the client did reconnect");
         QVERIFY2(sessions <= 8, qPrintable(QStringLiteral("%1 sessions in 6 s: the backoff did not grow").arg(sessions)));
     }
+    // A metadata lookup refused by the server's rate limit (hundreds of people rejoining at
+    // once) is asked again a little later: the newcomer gets a name, not a blank row.
+    void rateLimitedLookupIsRetried()
+    {
+        int refusals = 0;
+        QVERIFY(start([&refusals](const QString &command, const QJsonValue &payload) -> QJsonValue {
+            if (command == QLatin1String("rt/get-connection-metadata")
+                && payload.toObject().value(QStringLiteral("connectionId")) == QLatin1String("peer-2")) {
+                if (refusals++ < 2)
+                    return QJsonObject{{QStringLiteral("error"), QStringLiteral("too many commands, retry in 1 s")},
+                                       {QStringLiteral("code"), QStringLiteral("ERATELIMIT")}};
+                return QJsonObject{{QStringLiteral("metadata"), QJsonObject{{QStringLiteral("userId"), QStringLiteral("late")},
+                                                                            {QStringLiteral("username"), QStringLiteral("Late Comer")}}}};
+            }
+            return peerRoomReply(command, payload);
+        }));
+        QVERIFY(joinRoom());
+        QTRY_COMPARE_WITH_TIMEOUT(m_room->memberCount(), 1, kSettleMs);
+        m_server->sendText(QStringLiteral(R"({"command":"rt/presence-update","payload":{"type":"join","connectionId":"peer-2","roomName":"%1","timestamp":1}})").arg(kRoom));
+        QTRY_VERIFY_WITH_TIMEOUT(m_room->members()->find(QStringLiteral("peer-2")) != nullptr, 3 * kSettleMs);
+        QCOMPARE(m_room->members()->find(QStringLiteral("peer-2"))->name, QStringLiteral("Late Comer"));
+        QCOMPARE(refusals, 3);
+        QCOMPARE(m_server->connectionsSeen(), 1);
+    }
+
     // A room whose snapshot fails on session after session says so on the room (not a silent
     // empty list, not a tight retry loop), and says nothing once a snapshot works again.
     void roomWhoseSnapshotKeepsFailing()
