@@ -29,9 +29,18 @@ for p in "${APT_PACKAGES[@]}"; do
 done
 if ((${#missing[@]})); then
   echo "install-deps: installing ${missing[*]}"
-  SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO=sudo
-  $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  SUDO=()
+  if [ "$(id -u)" -ne 0 ]; then
+    command -v sudo >/dev/null 2>&1 || {
+      echo "install-deps: these Debian packages are missing: ${missing[*]}" >&2
+      echo "  Run this script as root, or install sudo, or install them yourself with apt-get." >&2
+      exit 1
+    }
+    SUDO=(sudo)
+  fi
+  "${SUDO[@]}" apt-get update -qq
+  # env inside sudo: sudo drops DEBIAN_FRONTEND from the environment.
+  "${SUDO[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
 # The server needs Node.js >= 20; Debian 12's own nodejs is 18.

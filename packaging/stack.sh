@@ -164,8 +164,18 @@ stop() {
   rm -f "$dir/haproxy.pid" "$dir/haproxy.sock"
   for f in "$dir"/demo-*.pid; do
     [ -f "$f" ] || continue
-    if alive "$f" hallway-cli; then kill "$(cat "$f")" 2>/dev/null || true; fi
-    rm -f "$f"
+    local g=${f%.pid}.pgid pid group
+    if alive "$f" hallway-cli; then
+      pid=$(cat "$f"); group=$(cat "$g" 2>/dev/null || true)
+      # The whole group (the bot's script loop and its sleeps), but only if the pid still
+      # belongs to it: a stale group id must never reach someone else's processes.
+      if [ -n "$group" ] && [ "$(ps -o pgid= -p "$pid" | tr -d ' ')" = "$group" ]; then
+        kill -- "-$group" 2>/dev/null || true
+      else
+        kill "$pid" 2>/dev/null || true
+      fi
+    fi
+    rm -f "$f" "$g"
   done
   for f in "$dir"/server-*.pid; do
     [ -f "$f" ] || continue

@@ -65,10 +65,14 @@ start_bot() { # id name script rooms...
   local joins=() r
   for r in "$@"; do joins+=(--join "$r"); done
   "$script" | "$cli" --url "$url" --user "$user" --name "$name" "${joins[@]}" >"$dir/demo-$user-$script.log" 2>&1 &
+  # The pid is hallway-cli's (stack.sh checks it is still that); the group holds the script's
+  # loop and its sleeps too, so stopping the group leaves nothing behind.
   echo $! >"$dir/demo-$user-$script.pid"
+  ps -o pgid= -p $! | tr -d ' ' >"$dir/demo-$user-$script.pgid"
 }
 
 mkdir -p "$dir"
+set -m # job control: each bot's pipeline runs in a process group of its own
 start_bot ada "Ada Lovelace" ada lobby design
 start_bot grace "Grace Hopper" grace lobby
 start_bot grace "Grace Hopper" grace_phone lobby
