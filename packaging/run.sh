@@ -38,7 +38,13 @@ me=${USER:-you}
 launch=("$build/app/hallway/hallway" --url "$url" --user "$me" --name "${HALLWAY_NAME:-$me}" --join lobby "${app_args[@]}")
 if [ -z "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ] && [ "${QT_QPA_PLATFORM:-}" != offscreen ]; then
   echo "run.sh: no display, starting under xvfb-run"
-  xvfb-run -a -s "-screen 0 1280x800x24" "${launch[@]}"
-else
-  "${launch[@]}"
+  launch=(xvfb-run -a -s "-screen 0 1280x800x24" "${launch[@]}")
 fi
+# The app runs in a process group of its own (with xvfb-run and Xvfb when used), so that a
+# SIGTERM, SIGHUP or Ctrl-C to run.sh ends it too before the stack stops.
+set -m
+"${launch[@]}" &
+app=$!
+set +m
+trap 'kill -- "-$app" 2>/dev/null; wait "$app" 2>/dev/null; exit 143' TERM HUP INT
+wait "$app"
