@@ -92,6 +92,21 @@ class tst_Balancer : public QObject
         return where;
     }
 
+    // Joins the peers through the balancer, waits for one consistent room, and picks the
+    // instance holding peer0 as the victim: where each peer landed, and the ids that will move.
+    void joinAndPickVictim(const QString &room, QList<int> *where, int *victim, QStringList *movedOld)
+    {
+        *where = joinPeers(room);
+        QCOMPARE(where->size(), kPeers);
+        QTRY_VERIFY2_WITH_TIMEOUT(oneConsistentRoom(room), qPrintable(report(room)), 10000);
+        *victim = where->at(0);
+        QVERIFY(*victim >= 0);
+        QVERIFY2(where->count(*victim) < kPeers, "every peer landed on one instance");
+        for (int i = 0; i < kPeers; ++i)
+            if (where->at(i) == *victim)
+                *movedOld << m_peers[i]->client->connectionId();
+    }
+
 private Q_SLOTS:
     void initTestCase() { QVERIFY2(m_stack.start(), qPrintable(m_stack.errorString())); }
     void init()
@@ -129,16 +144,12 @@ private Q_SLOTS:
     void killedInstanceClientsReconnectThroughBalancer()
     {
         const QString room = QStringLiteral("balancer:crash");
-        const QList<int> where = joinPeers(room);
-        QCOMPARE(where.size(), kPeers);
-        QTRY_VERIFY2_WITH_TIMEOUT(oneConsistentRoom(room), qPrintable(report(room)), 10000);
-        const int victim = where.at(0);
-        QVERIFY(victim >= 0);
-        QVERIFY2(where.count(victim) < kPeers, "every peer landed on one instance");
+        QList<int> where;
+        int victim = -1;
         QStringList movedOld;
-        for (int i = 0; i < kPeers; ++i)
-            if (where.at(i) == victim)
-                movedOld << m_peers[i]->client->connectionId();
+        joinAndPickVictim(room, &where, &victim, &movedOld);
+        if (QTest::currentTestFailed())
+            return;
 
         QVERIFY(m_stack.killServer(victim));
         QTRY_VERIFY2_WITH_TIMEOUT(m_stack.balancerServerStatus(victim).startsWith(QLatin1String("DOWN")),
@@ -172,16 +183,12 @@ private Q_SLOTS:
     void gracefulStopMovesClientsThroughBalancer()
     {
         const QString room = QStringLiteral("balancer:graceful");
-        const QList<int> where = joinPeers(room);
-        QCOMPARE(where.size(), kPeers);
-        QTRY_VERIFY2_WITH_TIMEOUT(oneConsistentRoom(room), qPrintable(report(room)), 10000);
-        const int victim = where.at(0);
-        QVERIFY(victim >= 0);
-        QVERIFY2(where.count(victim) < kPeers, "every peer landed on one instance");
+        QList<int> where;
+        int victim = -1;
         QStringList movedOld;
-        for (int i = 0; i < kPeers; ++i)
-            if (where.at(i) == victim)
-                movedOld << m_peers[i]->client->connectionId();
+        joinAndPickVictim(room, &where, &victim, &movedOld);
+        if (QTest::currentTestFailed())
+            return;
 
         QVERIFY(m_stack.terminateServer(victim));
         // By the time it has exited, it has taken its connections out of the room itself: no
