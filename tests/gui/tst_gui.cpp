@@ -164,14 +164,7 @@ public:
                          QStringLiteral("--name"), name, QStringLiteral("--ping-timeout"), QStringLiteral("3000")};
         for (const QString &room : joins)
             args << QStringLiteral("--join") << room;
-        QObject::connect(&process, &QProcess::readyReadStandardOutput, &process, [this] {
-            buffer += process.readAllStandardOutput();
-            qsizetype nl;
-            while ((nl = buffer.indexOf('\n')) >= 0) {
-                events << QJsonDocument::fromJson(buffer.left(nl)).object();
-                buffer.remove(0, nl + 1);
-            }
-        });
+        TestUtil::readJsonLines(&process, &buffer, [this](const QByteArray &, const QJsonObject &event) { events << event; });
         process.setProcessChannelMode(QProcess::ForwardedErrorChannel);
         process.start(QStringLiteral(HALLWAY_CLI), args);
     }

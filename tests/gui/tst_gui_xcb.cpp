@@ -22,14 +22,7 @@ class Peer
 public:
     Peer(const QUrl &url, const QString &room)
     {
-        QObject::connect(&process, &QProcess::readyReadStandardOutput, &process, [this] {
-            buffer += process.readAllStandardOutput();
-            qsizetype nl;
-            while ((nl = buffer.indexOf('\n')) >= 0) {
-                events << QJsonDocument::fromJson(buffer.left(nl)).object();
-                buffer.remove(0, nl + 1);
-            }
-        });
+        TestUtil::readJsonLines(&process, &buffer, [this](const QByteArray &, const QJsonObject &event) { events << event; });
         process.setProcessChannelMode(QProcess::ForwardedErrorChannel);
         process.start(QStringLiteral(HALLWAY_CLI), {QStringLiteral("--url"), url.toString(), QStringLiteral("--user"),
                                                      QStringLiteral("peer"), QStringLiteral("--name"), QStringLiteral("Peer"),

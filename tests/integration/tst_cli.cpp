@@ -27,15 +27,9 @@ public:
         for (const QString &room : joins)
             args << QStringLiteral("--join") << room;
         args << QStringLiteral("--ping-timeout") << QStringLiteral("3000");
-        QObject::connect(&process, &QProcess::readyReadStandardOutput, [this] {
-            buffer += process.readAllStandardOutput();
-            int nl;
-            while ((nl = buffer.indexOf('\n')) >= 0) {
-                const QByteArray line = buffer.left(nl);
-                buffer.remove(0, nl + 1);
-                raw << line;
-                events << QJsonDocument::fromJson(line).object();
-            }
+        TestUtil::readJsonLines(&process, &buffer, [this](const QByteArray &line, const QJsonObject &event) {
+            raw << line;
+            events << event;
         });
         process.setProcessChannelMode(QProcess::SeparateChannels);
         process.start(QStringLiteral(HALLWAY_CLI), args);

@@ -3,6 +3,9 @@
 #include <QCoreApplication>
 #include <QDeadlineTimer>
 #include <QElapsedTimer>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
 #include <QTest>
 #include <functional>
 
@@ -19,6 +22,22 @@ inline bool waitUntil(const std::function<bool()> &pred, int timeoutMs = 5000)
         QTest::qSleep(2);
     }
     return true;
+}
+
+// Reads a process's stdout as JSON lines (hallway-cli's contract): each complete line goes to
+// onLine(raw bytes, parsed object); a partial line waits in *buffer for the rest.
+inline void readJsonLines(QProcess *process, QByteArray *buffer,
+                          std::function<void(const QByteArray &, const QJsonObject &)> onLine)
+{
+    QObject::connect(process, &QProcess::readyReadStandardOutput, process, [process, buffer, onLine] {
+        *buffer += process->readAllStandardOutput();
+        qsizetype nl;
+        while ((nl = buffer->indexOf('\n')) >= 0) {
+            const QByteArray line = buffer->left(nl);
+            buffer->remove(0, nl + 1);
+            onLine(line, QJsonDocument::fromJson(line).object());
+        }
+    });
 }
 
 } // namespace TestUtil
