@@ -38,7 +38,8 @@ export function createGate({ server, registry, caps, directory }) {
     if (typeof p !== "object" || Array.isArray(p)) throw new CommandError(Codes.BadPayload, "payload must be a JSON object")
 
     switch (cmd) {
-      case "rt/join-room": {
+      case "rt/join-room":
+      case "rooms:enter": {
         const room = roomOf(p)
         charge(conn, [["joins", 1]])
         if (!conn.rooms.has(room) && conn.rooms.size >= caps.roomsPerConnection) {

@@ -108,6 +108,17 @@ exposeChat(server, { caps, connectionOf: (c) => registry.of(c), isMember, log: l
 // HALLWAY_ROOMS_LIST_MAX rooms that have someone present (rooms.mjs).
 server.exposeCommand("rooms:list", () => directory.list())
 
+// rooms:enter {roomName} -> {success, present: [connection ids]}: rt/join-room without the member
+// list in its reply. That list (every member with metadata: 3 MB at 20,000 members, read one
+// HGET at a time) comes again in rt/subscribe-presence's reply, which a presence client asks
+// for anyway; what it lacks is the presence set, which leaves out connections of a crashed
+// instance that the room still lists. The gate treats it exactly as rt/join-room.
+server.exposeCommand("rooms:enter", async (ctx) => {
+  const { roomName } = ctx.payload
+  await server.addToRoom(roomName, ctx.connection)
+  return { success: true, present: await server.presenceManager.getPresentConnections(roomName) }
+})
+
 // A small HTTP endpoint beside the WebSocket for readiness checks.
 const http = createServer((req, res) => {
   if (req.url === "/healthz") {

@@ -125,6 +125,7 @@ test("a connection can be in at most HALLWAY_MAX_ROOMS_PER_CONNECTION rooms (ETO
     const c = await as(capped, "rosa")
     for (const r of ["r1", "r2", "r3"]) assert.equal((await c.command("rt/join-room", { roomName: r })).success, true)
     assert.ok(isError(await c.command("rt/join-room", { roomName: "r4" }), "ETOOMANYROOMS"))
+    assert.ok(isError(await c.command("rooms:enter", { roomName: "r4" }), "ETOOMANYROOMS"), "rooms:enter counts the same")
     assert.equal((await c.command("rt/join-room", { roomName: "r2" })).success, true, "re-joining is not a new room")
     await c.command("rt/leave-room", { roomName: "r1" })
     assert.equal((await c.command("rt/join-room", { roomName: "r4" })).success, true)
@@ -179,4 +180,23 @@ test("the state and frame caps are settings: a server set for it relays a 2 MB p
   } finally {
     await roomy.stop()
   }
+})
+
+test("rooms:enter joins like rt/join-room (same checks) and answers with the presence set only", async () => {
+  const ann = await as(server, "ann")
+  const ben = await as(server, "ben")
+  await ann.command("rt/join-room", { roomName: "enter" })
+  await ann.command("rt/subscribe-presence", { roomName: "enter" })
+  const reply = await ben.command("rooms:enter", { roomName: "enter" })
+  assert.equal(reply.success, true, JSON.stringify(reply))
+  assert.deepEqual([...reply.present].sort(), [ann.id, ben.id].sort())
+  assert.ok(!JSON.stringify(reply).includes("BEN"), "no metadata in the reply")
+  // The others see the join, and ben is a member: he may read the room's chat.
+  const join = await ann.waitFor((f) => f.command === "rt/presence-update" && f.payload.type === "join")
+  assert.equal(join.payload.connectionId, ben.id)
+  assert.equal((await ben.command("rt/subscribe-channel", { channel: "chat:enter" })).success, true)
+  // The gate's rules for joining apply: room names, and rooms per connection.
+  assert.ok(isError(await ben.command("rooms:enter", { roomName: "a/b" }), "EBADROOM"))
+  assert.ok(isError(await ben.command("rooms:enter", {}), "EBADROOM"))
+  await Promise.all([ann.close(), ben.close()])
 })
