@@ -493,22 +493,32 @@ void UserModel::recompute(Person &p, QList<int> *changed)
 {
     if (p.devices.isEmpty())
         return; // in grace: frozen
-    const QList<Device> devices = p.devices.values();
-    const QString status = mergeStatus(devices);
+    QString status;
     bool typing = false;
     bool self = false;
-    QList<const Device *> byAge;
-    byAge.reserve(devices.size());
-    for (const Device &d : devices) {
-        typing = typing || d.typing;
-        self = self || d.isSelf;
-        byAge.append(&d);
-    }
-    std::sort(byAge.begin(), byAge.end(), [](const Device *a, const Device *b) { return a->seq < b->seq; });
     QVariantMap state;
-    for (const Device *d : std::as_const(byAge)) {
-        for (auto it = d->state.constBegin(); it != d->state.constEnd(); ++it)
-            state.insert(it.key(), it.value().toVariant());
+    if (p.devices.size() == 1) {
+        // Most people have one device: nothing to merge (a big room's snapshot is mostly these).
+        const Device &d = p.devices.cbegin().value();
+        status = mergeStatus({d});
+        typing = d.typing;
+        self = d.isSelf;
+        state = d.state.toVariantMap();
+    } else {
+        const QList<Device> devices = p.devices.values();
+        status = mergeStatus(devices);
+        QList<const Device *> byAge;
+        byAge.reserve(devices.size());
+        for (const Device &d : devices) {
+            typing = typing || d.typing;
+            self = self || d.isSelf;
+            byAge.append(&d);
+        }
+        std::sort(byAge.begin(), byAge.end(), [](const Device *a, const Device *b) { return a->seq < b->seq; });
+        for (const Device *d : std::as_const(byAge)) {
+            for (auto it = d->state.constBegin(); it != d->state.constEnd(); ++it)
+                state.insert(it.key(), it.value().toVariant());
+        }
     }
     state.insert(QStringLiteral("status"), status);
 

@@ -94,7 +94,9 @@ function stallProbe() {
 // The server's share of a big-room join, with no client work at all: a raw `ws` socket that
 // sends rt/join-room then rt/subscribe-presence (as both clients do: sequential), or both at once
 // (pipelined), or rt/subscribe-presence alone first (its snapshot already lists everyone; the join
-// follows, not timed), and only waits for the reply frames without parsing them.
+// follows, not timed), or what Hallway sends to a server that has it: rt/subscribe-presence and
+// the server's rooms:enter (a join answered with the presence set only) pipelined. It only waits
+// for the reply frames, without parsing them.
 async function rawJoin(mode) {
   const ws = new WebSocket(userUrl(`jsraw-${process.pid}-${++seq}`))
   ws.binaryType = "nodebuffer"
@@ -113,6 +115,7 @@ async function rawJoin(mode) {
   const t0 = now()
   let t
   if (mode === "pipelined") await Promise.all([send(1, "rt/join-room"), send(2, "rt/subscribe-presence")])
+  else if (mode === "enter") await Promise.all([send(2, "rt/subscribe-presence"), send(1, "rooms:enter")])
   else if (mode === "subscribe-first") { await send(2, "rt/subscribe-presence"); t = now() - t0; await send(1, "rt/join-room") }
   else { await send(1, "rt/join-room"); await send(2, "rt/subscribe-presence") }
   t ??= now() - t0
@@ -122,14 +125,16 @@ async function rawJoin(mode) {
 }
 
 async function bigroomFloor() {
-  const seqRuns = [], pipeRuns = [], subRuns = []
+  const seqRuns = [], pipeRuns = [], subRuns = [], enterRuns = []
   for (let r = 0; r < args.runs; r++) {
     seqRuns.push(await rawJoin("sequential")); pipeRuns.push(await rawJoin("pipelined")); subRuns.push(await rawJoin("subscribe-first"))
+    enterRuns.push(await rawJoin("enter"))
   }
   return {
     bigroom_floor_seq_ms: { median: median(seqRuns), runs: seqRuns },
     bigroom_floor_pipelined_ms: { median: median(pipeRuns), runs: pipeRuns },
     bigroom_floor_subscribe_first_ms: { median: median(subRuns), runs: subRuns },
+    bigroom_floor_enter_ms: { median: median(enterRuns), runs: enterRuns },
   }
 }
 

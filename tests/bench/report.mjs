@@ -51,6 +51,7 @@ const bigRows = (N) => {
     ["  vs server floor: raw ws join→subscribe, no parsing", h("bigroom_ms"), j("bigroom_floor_seq_ms"), "ms", "≤ 1.2× floor", (x, y) => x <= 1.2 * y],
     ["  server floor: join+subscribe pipelined (info)", null, j("bigroom_floor_pipelined_ms"), "ms", "—", null],
     ["  server floor: subscribe-presence first (info)", null, j("bigroom_floor_subscribe_first_ms"), "ms", "—", null],
+    ["  server floor: subscribe-presence + rooms:enter pipelined (info)", null, j("bigroom_floor_enter_ms"), "ms", "—", null],
     ["  join: longest main-thread stall, wall (info)", h("bigroom_stall_ms"), j("bigroom_stall_ms"), "ms", "—", null],
     ["  join: longest stall, CPU work only (info)", h("bigroom_stall_cpu_ms"), j("bigroom_stall_cpu_ms"), "ms", "—", null],
     ["  join: client CPU time, all threads (info)", h("bigroom_cpu_ms"), j("bigroom_cpu_ms"), "ms", "—", null],
