@@ -223,6 +223,22 @@ QList<MemberInfo> Room::applySnapshot(const PresenceSnapshot &snapshot, int maxN
     m_quietPeople = initial;
     m_announceNewcomers = !initial;
 
+    if (m_members->count() == 0) {
+        // Nobody to update or remove: everyone is a newcomer (addMembers drops departed ids),
+        // and a big room's first snapshot costs this turn only its first range.
+        QList<MemberInfo> rest = snapshot.members;
+        QList<MemberInfo> first;
+        if (maxNewcomers >= 0 && rest.size() > maxNewcomers) {
+            first = rest.first(maxNewcomers);
+            rest.remove(0, maxNewcomers);
+        } else {
+            first = std::exchange(rest, {});
+        }
+        addMembers(first, snapshot.states);
+        m_earlyStates.clear();
+        m_quietPeople = false;
+        return rest;
+    }
     // Inserts and updates first, removals last, so a person whose device was replaced (our
     // own reconnect, typically) never drops to zero devices and never flickers.
     QSet<QString> present;

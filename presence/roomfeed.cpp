@@ -3,10 +3,16 @@
 
 #include <QElapsedTimer>
 
+
 namespace Hallway {
 
 namespace {
-constexpr int kChunk = 256; // members per inserted range; the clock is checked between ranges
+// Members per inserted range. What one member costs depends on who listens (a sorted proxy and
+// a view cost far more than the models alone), so each range is sized from the cost per member
+// measured on the last one, to fit what is left of the slice.
+constexpr qsizetype kMinChunk = 16;
+constexpr qsizetype kMaxChunk = 4096;
+constexpr qint64 kFirstGuessNs = 40'000; // per member, before anything is measured
 } // namespace
 
 RoomFeed::RoomFeed(Room *room, int sliceMs, QObject *parent)
@@ -23,13 +29,18 @@ void RoomFeed::applySnapshot(const PresenceSnapshot &snapshot)
     m_restHead = 0;
     m_waiting.clear();
     m_waitingHead = 0;
-    m_rest = m_room->applySnapshot(snapshot, kChunk);
+    m_rest = m_room->applySnapshot(snapshot, chunkFor(qint64(m_sliceMs) * 1'000'000));
     if (m_rest.isEmpty()) {
         Q_EMIT loaded();
         return;
     }
     m_states = snapshot.states;
     scheduleStep();
+}
+
+qsizetype RoomFeed::chunkFor(qint64 budgetNs) const
+{
+    return qBound(kMinChunk, qsizetype(budgetNs / (m_nsPerMember > 0 ? m_nsPerMember : kFirstGuessNs)), kMaxChunk);
 }
 
 void RoomFeed::apply(const PresenceEvent &event)
@@ -55,10 +66,18 @@ void RoomFeed::step()
         return;
     QElapsedTimer slice;
     slice.start();
-    while (m_restHead < m_rest.size() && slice.elapsed() < m_sliceMs) {
-        const qsizetype n = qMin<qsizetype>(kChunk, m_rest.size() - m_restHead);
+    const qint64 sliceNs = qint64(m_sliceMs) * 1'000'000;
+    while (m_restHead < m_rest.size()) {
+        const qint64 left = sliceNs - slice.nsecsElapsed();
+        if (left <= 0)
+            break;
+        const qsizetype n = qMin(chunkFor(left), m_rest.size() - m_restHead);
+        const qint64 before = slice.nsecsElapsed();
         m_room->addMembers(m_rest.mid(m_restHead, n), m_states);
         m_restHead += n;
+        m_nsPerMember = qMax<qint64>(1, (slice.nsecsElapsed() - before) / n);
+        if (!m_room)
+            return;
     }
     if (isLoading()) {
         scheduleStep();

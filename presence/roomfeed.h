@@ -29,6 +29,7 @@ Q_SIGNALS:
 private:
     void scheduleStep();
     void step();
+    qsizetype chunkFor(qint64 budgetNs) const;
 
     QPointer<Room> m_room;
     int m_sliceMs;
@@ -38,6 +39,7 @@ private:
     QList<PresenceEvent> m_waiting; // held while loading, applied in order afterwards
     qsizetype m_waitingHead = 0;
     bool m_stepScheduled = false;
+    qint64 m_nsPerMember = 0; // measured on the last inserted range; 0 = not yet
 };
 
 } // namespace Hallway

@@ -35,7 +35,8 @@ Pane {
 
     PeopleSortModel {
         id: sorted
-        sourceModel: panel.users
+        // Hidden, the overlay sorts nothing: a big room costs its proxy on every insert.
+        sourceModel: panel.overlay && !panel.visible ? null : panel.users
         filterText: filter.text
     }
 
