@@ -1,5 +1,6 @@
 #include "clisession.h"
 
+#include "connectionstatus.h"
 #include "membermodel.h"
 #include "messagemodel.h"
 #include "presenceclient.h"
@@ -18,17 +19,6 @@ using namespace Hallway;
 
 namespace {
 const QString kEvent = QStringLiteral("event");
-
-QString statusName(PresenceClient::Status status)
-{
-    switch (status) {
-    case PresenceClient::Online: return QStringLiteral("online");
-    case PresenceClient::Connecting: return QStringLiteral("connecting");
-    case PresenceClient::Reconnecting: return QStringLiteral("reconnecting");
-    case PresenceClient::Offline: break;
-    }
-    return QStringLiteral("offline");
-}
 
 // Reads a model row by role *name*, so the CLI depends only on the published role names.
 QVariant roleValue(const QAbstractItemModel *model, int row, const QByteArray &roleName)
@@ -51,7 +41,8 @@ CliSession::CliSession(Session *session, QObject *parent) : QObject(parent), m_s
 {
     PresenceClient *client = session->client();
     connect(client, &PresenceClient::statusChanged, this, [this, client] {
-        emitEvent({{kEvent, QStringLiteral("status")}, {QStringLiteral("status"), statusName(client->status())}});
+        emitEvent({{kEvent, QStringLiteral("status")},
+                   {QStringLiteral("status"), ConnectionStatus::word(client->status())}});
     });
     connect(client, &PresenceClient::connected, this, [this](const QString &id) {
         emitEvent({{kEvent, QStringLiteral("connected")}, {QStringLiteral("connectionId"), id}});

@@ -158,7 +158,7 @@ int main(int argc, char *argv[])
     // instead of idling offline (the client has already printed the error event).
     QObject::connect(session.client(), &Hallway::PresenceClient::statusChanged, &app, [&] {
         const QString code = session.client()->errorCode();
-        if (session.client()->status() == Hallway::PresenceClient::Offline && !quitting
+        if (session.client()->status() == Hallway::ConnectionStatus::Offline && !quitting
             && (code == QLatin1String("EAUTH") || code == QLatin1String("ESSL"))) {
             quitting = true;
             QTimer::singleShot(0, &app, [] { QCoreApplication::exit(3); });

@@ -1,6 +1,9 @@
 // The status vocabulary: each status has exactly one word and back, custom words stay custom,
-// and QML sees both enums under Hallway.Vocabulary.
+// the connection status is one type for Connection and PresenceClient, and QML sees both
+// enums under Hallway.Vocabulary.
+#include "connection.h"
 #include "connectionstatus.h"
+#include "presenceclient.h"
 #include "presencestatus.h"
 
 #include <QQmlComponent>
@@ -8,10 +11,14 @@
 #include <QTest>
 #include <QtQml/qqmlextensionplugin.h>
 #include <memory>
+#include <type_traits>
 
 Q_IMPORT_QML_PLUGIN(Hallway_VocabularyPlugin)
 
 using namespace Hallway;
+
+static_assert(std::is_same_v<Connection::Status, ConnectionStatus::Status>);
+static_assert(std::is_same_v<PresenceClient::Status, ConnectionStatus::Status>);
 
 class TestVocabulary : public QObject
 {
