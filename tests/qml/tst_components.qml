@@ -83,13 +83,14 @@ Item {
 
         function test_colours_data() {
             return [
-                { tag: "online", status: "online", expected: Theme.online, kind: "online" },
-                { tag: "away", status: "away", expected: Theme.away, kind: "away" },
-                { tag: "busy", status: "busy", expected: Theme.busy, kind: "busy" },
-                { tag: "typing is online", status: "typing", expected: Theme.online, kind: "online" },
-                { tag: "custom ready is present", status: "ready", expected: Theme.online, kind: "online" },
-                { tag: "nothing known", status: "", expected: Theme.unknown, kind: "unknown" },
-                { tag: "unknown", status: "unknown", expected: Theme.unknown, kind: "unknown" },
+                { tag: "online", status: "online", expected: Theme.online, kind: PresenceStatus.Online },
+                { tag: "away", status: "away", expected: Theme.away, kind: PresenceStatus.Away },
+                { tag: "busy", status: "busy", expected: Theme.busy, kind: PresenceStatus.Busy },
+                { tag: "typing is online", status: "typing", expected: Theme.online, kind: PresenceStatus.Online },
+                { tag: "custom ready is present", status: "ready", expected: Theme.online, kind: PresenceStatus.Online },
+                { tag: "nothing known", status: "", expected: Theme.unknown, kind: PresenceStatus.Unknown },
+                { tag: "unknown", status: "unknown", expected: Theme.unknown, kind: PresenceStatus.Unknown },
+                { tag: "offline is unknown", status: "offline", expected: Theme.unknown, kind: PresenceStatus.Unknown },
             ];
         }
 
