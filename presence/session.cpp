@@ -265,9 +265,9 @@ Room *Session::room(const QString &name) const
 
 Room *Session::roomForChannel(const QString &channel) const
 {
-    if (!channel.startsWith(QLatin1String("chat:")))
+    if (!isChatChannel(channel))
         return nullptr;
-    return room(channel.mid(5));
+    return room(chatRoomOf(channel));
 }
 
 Room *Session::join(const QString &rawName)

@@ -54,17 +54,17 @@ CliSession::CliSession(Session *session, QObject *parent) : QObject(parent), m_s
         emitEvent({{kEvent, QStringLiteral("push")}, {QStringLiteral("command"), command}, {QStringLiteral("payload"), payload}});
     });
     connect(client, &PresenceClient::channelMessage, this, [this](const QString &channel, const QJsonValue &message) {
-        if (!channel.startsWith(QLatin1String("chat:")) || !message.isObject())
+        if (!Session::isChatChannel(channel) || !message.isObject())
             return;
-        emitMessage(channel.mid(5), message.toObject());
+        emitMessage(Session::chatRoomOf(channel), message.toObject());
     });
     // The first history is the past (remembered, not printed); a replay after a reconnect
     // also holds what was said while we were away: those are printed, each once.
     connect(client, &PresenceClient::historyReceived, this,
             [this](const QString &channel, const QJsonArray &history, bool replay) {
-                if (!channel.startsWith(QLatin1String("chat:")))
+                if (!Session::isChatChannel(channel))
                     return;
-                const QString room = channel.mid(5);
+                const QString room = Session::chatRoomOf(channel);
                 for (const QJsonValue &entry : history) {
                     const QJsonObject m = entry.toObject();
                     if (replay)
