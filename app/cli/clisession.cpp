@@ -1,6 +1,7 @@
 #include "clisession.h"
 
 #include "connectionstatus.h"
+#include "errorcodes.h"
 #include "membermodel.h"
 #include "messagemodel.h"
 #include "presenceclient.h"
@@ -226,7 +227,7 @@ void CliSession::sendMessage(const QString &op, Room *room, const QString &text)
 {
     const QString localId = room->sendMessage(text);
     if (localId.isEmpty())
-        return reply(op, false, {{QStringLiteral("code"), QStringLiteral("EBADTEXT")}},
+        return reply(op, false, {{QStringLiteral("code"), ErrorCode::BadText}},
                      QStringLiteral("text is empty or too long"));
     MessageModel *model = room->messages();
     auto *once = new QObject(this);
@@ -303,7 +304,7 @@ void CliSession::handleLine(const QByteArray &raw)
         QPointer<Room> guard(room);
         whenJoined(room, [this, guard, op](bool ok) {
                          if (!ok || !guard)
-                             return reply(op, false, {{QStringLiteral("code"), QStringLiteral("ETIMEOUT")}},
+                             return reply(op, false, {{QStringLiteral("code"), ErrorCode::Timeout}},
                                           QStringLiteral("the join did not complete"));
                          reply(op, true, {{QStringLiteral("room"), guard->name()},
                                           {QStringLiteral("members"), guard->members()->count()}});
