@@ -1,5 +1,8 @@
 #include "presencestatus.h"
 
+#include <array>
+#include <utility>
+
 namespace Hallway {
 namespace PresenceStatus {
 
@@ -22,9 +25,18 @@ Status fromWord(const QString &word)
 {
     if (word.isEmpty())
         return Unknown;
-    for (Status s : {Online, Away, Busy, Typing, Unknown, Offline, Automatic}) {
-        if (word == PresenceStatus::word(s))
-            return s;
+    // Runs for every state and every sort comparison of the people list: the words are made
+    // once, most frequent first.
+    static const std::array<std::pair<QString, Status>, 7> words = [] {
+        std::array<std::pair<QString, Status>, 7> out;
+        const Status order[] = {Online, Away, Busy, Typing, Unknown, Offline, Automatic};
+        for (size_t i = 0; i < out.size(); ++i)
+            out[i] = {PresenceStatus::word(order[i]), order[i]};
+        return out;
+    }();
+    for (const auto &[text, status] : words) {
+        if (word == text)
+            return status;
     }
     return Custom;
 }
