@@ -202,7 +202,7 @@ HallwayWindow {
     Connections {
         target: window.client
         function onStatusChanged() {
-            if (window.client.status === PresenceClient.Online) {
+            if (window.client.status === ConnectionStatus.Online) {
                 window.connectAttempt = false;
                 window.showConnectPage = false;
                 window.connectNotice = "";
@@ -275,15 +275,15 @@ HallwayWindow {
             userId: AppSettings.userId
             signInMode: AppSettings.signInMode
             noticeText: window.connectNotice
-            connecting: window.connectAttempt && window.client.status !== PresenceClient.Offline
+            connecting: window.connectAttempt && window.client.status !== ConnectionStatus.Offline
             errorText: window.validationError !== "" ? window.validationError
                      : window.client.errorCode === "EAUTH"
                        ? qsTr("The server refused this account: %1").arg(window.client.errorString)
-                     : (window.connectAttempt && window.client.status === PresenceClient.Offline
+                     : (window.connectAttempt && window.client.status === ConnectionStatus.Offline
                         && window.client.errorString !== "")
                        ? qsTr("Could not connect: %1").arg(window.client.errorString)
                      : ""
-            progressText: window.client.status === PresenceClient.Reconnecting
+            progressText: window.client.status === ConnectionStatus.Reconnecting
                           ? qsTr("Can't reach the server yet. Retrying in %n s…", "", window.client.nextRetryIn)
                           : qsTr("Connecting to %1…").arg(AppSettings.serverUrl)
             onConnectRequested: (serverUrl, displayName, userId) => {
@@ -326,8 +326,8 @@ HallwayWindow {
             sidebarRooms: unread
             room: window.currentRoom
             // Reading the token from the keychain is part of connecting.
-            connectionStatus: window.loadingToken && window.client.status === PresenceClient.Offline
-                              ? PresenceClient.Connecting : window.client.status
+            connectionStatus: window.loadingToken && window.client.status === ConnectionStatus.Offline
+                              ? ConnectionStatus.Connecting : window.client.status
             nextRetryIn: window.client.nextRetryIn
             errorCode: window.client.errorCode
             errorString: window.client.errorString

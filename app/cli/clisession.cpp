@@ -1,8 +1,11 @@
 #include "clisession.h"
 
+#include "connectionstatus.h"
+#include "errorcodes.h"
 #include "membermodel.h"
 #include "messagemodel.h"
 #include "presenceclient.h"
+#include "presencestatus.h"
 #include "reply.h"
 #include "room.h"
 #include "session.h"
@@ -18,17 +21,6 @@ using namespace Hallway;
 
 namespace {
 const QString kEvent = QStringLiteral("event");
-
-QString statusName(PresenceClient::Status status)
-{
-    switch (status) {
-    case PresenceClient::Online: return QStringLiteral("online");
-    case PresenceClient::Connecting: return QStringLiteral("connecting");
-    case PresenceClient::Reconnecting: return QStringLiteral("reconnecting");
-    case PresenceClient::Offline: break;
-    }
-    return QStringLiteral("offline");
-}
 
 // Reads a model row by role *name*, so the CLI depends only on the published role names.
 QVariant roleValue(const QAbstractItemModel *model, int row, const QByteArray &roleName)
@@ -51,7 +43,8 @@ CliSession::CliSession(Session *session, QObject *parent) : QObject(parent), m_s
 {
     PresenceClient *client = session->client();
     connect(client, &PresenceClient::statusChanged, this, [this, client] {
-        emitEvent({{kEvent, QStringLiteral("status")}, {QStringLiteral("status"), statusName(client->status())}});
+        emitEvent({{kEvent, QStringLiteral("status")},
+                   {QStringLiteral("status"), ConnectionStatus::word(client->status())}});
     });
     connect(client, &PresenceClient::connected, this, [this](const QString &id) {
         emitEvent({{kEvent, QStringLiteral("connected")}, {QStringLiteral("connectionId"), id}});
@@ -63,17 +56,17 @@ CliSession::CliSession(Session *session, QObject *parent) : QObject(parent), m_s
         emitEvent({{kEvent, QStringLiteral("push")}, {QStringLiteral("command"), command}, {QStringLiteral("payload"), payload}});
     });
     connect(client, &PresenceClient::channelMessage, this, [this](const QString &channel, const QJsonValue &message) {
-        if (!channel.startsWith(QLatin1String("chat:")) || !message.isObject())
+        if (!Session::isChatChannel(channel) || !message.isObject())
             return;
-        emitMessage(channel.mid(5), message.toObject());
+        emitMessage(Session::chatRoomOf(channel), message.toObject());
     });
     // The first history is the past (remembered, not printed); a replay after a reconnect
     // also holds what was said while we were away: those are printed, each once.
     connect(client, &PresenceClient::historyReceived, this,
             [this](const QString &channel, const QJsonArray &history, bool replay) {
-                if (!channel.startsWith(QLatin1String("chat:")))
+                if (!Session::isChatChannel(channel))
                     return;
-                const QString room = channel.mid(5);
+                const QString room = Session::chatRoomOf(channel);
                 for (const QJsonValue &entry : history) {
                     const QJsonObject m = entry.toObject();
                     if (replay)
@@ -235,7 +228,7 @@ void CliSession::sendMessage(const QString &op, Room *room, const QString &text)
 {
     const QString localId = room->sendMessage(text);
     if (localId.isEmpty())
-        return reply(op, false, {{QStringLiteral("code"), QStringLiteral("EBADTEXT")}},
+        return reply(op, false, {{QStringLiteral("code"), ErrorCode::BadText}},
                      QStringLiteral("text is empty or too long"));
     MessageModel *model = room->messages();
     auto *once = new QObject(this);
@@ -268,6 +261,51 @@ void CliSession::joinAtStart(const QStringList &rooms)
         watchRoom(m_session->join(name));
 }
 
+// The operations hallway-cli understands. Each entry says what it needs before it runs (a
+// room name, or a room we are in) and any argument check; handleLine() applies those in that
+// order and replies with the first error, so a handler only does its work.
+struct CliSession::Operation {
+    enum Needs { Nothing, RoomName, JoinedRoom };
+    Needs needs = Nothing;
+    std::function<QString(const QJsonObject &args)> check; // the error to reply with, or ""
+    void (CliSession::*run)(const Call &call) = nullptr;
+};
+
+const QHash<QString, CliSession::Operation> &CliSession::operations()
+{
+    auto stateIsObject = [](const QJsonObject &args) {
+        return args.value(QStringLiteral("state")).isObject() ? QString()
+                                                              : QStringLiteral("\"state\" must be a JSON object");
+    };
+    auto commandNamed = [](const QJsonObject &args) {
+        return args.value(QStringLiteral("command")).toString().isEmpty() ? QStringLiteral("\"command\" is required")
+                                                                          : QString();
+    };
+    auto manualStatus = [](const QJsonObject &args) {
+        const QStringList allowed = PresenceStatus::manualChoiceWords();
+        return allowed.contains(args.value(QStringLiteral("status")).toString())
+            ? QString()
+            : QStringLiteral("status must be one of %1").arg(allowed.join(QStringLiteral(", ")));
+    };
+    static const QHash<QString, Operation> table{
+        {QStringLiteral("join"), {Operation::RoomName, {}, &CliSession::opJoin}},
+        {QStringLiteral("leave"), {Operation::RoomName, {}, &CliSession::opLeave}},
+        {QStringLiteral("subscribe"), {Operation::RoomName, {}, &CliSession::opSubscribe}},
+        {QStringLiteral("unsubscribe"), {Operation::RoomName, {}, &CliSession::opUnsubscribe}},
+        {QStringLiteral("publish"), {Operation::RoomName, stateIsObject, &CliSession::opPublish}},
+        {QStringLiteral("clear"), {Operation::RoomName, {}, &CliSession::opClear}},
+        {QStringLiteral("metadata"), {Operation::Nothing, {}, &CliSession::opMetadata}},
+        {QStringLiteral("command"), {Operation::Nothing, commandNamed, &CliSession::opCommand}},
+        {QStringLiteral("members"), {Operation::JoinedRoom, {}, &CliSession::opMembers}},
+        {QStringLiteral("users"), {Operation::JoinedRoom, {}, &CliSession::opUsers}},
+        {QStringLiteral("type"), {Operation::JoinedRoom, {}, &CliSession::opType}},
+        {QStringLiteral("send"), {Operation::JoinedRoom, {}, &CliSession::opSend}},
+        {QStringLiteral("status"), {Operation::Nothing, manualStatus, &CliSession::opStatus}},
+        {QStringLiteral("quit"), {Operation::Nothing, {}, &CliSession::opQuit}},
+    };
+    return table;
+}
+
 void CliSession::handleLine(const QByteArray &raw)
 {
     const QByteArray text = raw.trimmed();
@@ -283,130 +321,146 @@ void CliSession::handleLine(const QByteArray &raw)
                   : QStringLiteral("a command must be a JSON object"));
         return;
     }
-    const QJsonObject cmd = doc.object();
-    const QString op = cmd.value(QStringLiteral("op")).toString();
-    const QString roomName = cmd.value(QStringLiteral("room")).toString();
-    PresenceClient *client = m_session->client();
+    Call call;
+    call.args = doc.object();
+    call.op = call.args.value(QStringLiteral("op")).toString();
+    call.roomName = call.args.value(QStringLiteral("room")).toString();
 
-    auto needRoom = [&]() -> bool {
-        if (roomName.isEmpty()) {
-            reply(op, false, {}, QStringLiteral("\"room\" is required"));
-            return false;
-        }
-        return true;
-    };
-    auto joinedRoom = [&]() -> Room * {
-        if (!needRoom())
-            return nullptr;
-        Room *room = m_session->room(roomName);
-        if (!room)
-            reply(op, false, {}, QStringLiteral("not in room \"%1\" (join it first)").arg(roomName));
-        return room;
-    };
-
-    if (op == QLatin1String("join")) {
-        if (!needRoom())
-            return;
-        Room *room = m_session->join(roomName);
-        watchRoom(room);
-        QPointer<Room> guard(room);
-        whenJoined(room, [this, guard, op](bool ok) {
-                         if (!ok || !guard)
-                             return reply(op, false, {{QStringLiteral("code"), QStringLiteral("ETIMEOUT")}},
-                                          QStringLiteral("the join did not complete"));
-                         reply(op, true, {{QStringLiteral("room"), guard->name()},
-                                          {QStringLiteral("members"), guard->members()->count()}});
-                     });
-    } else if (op == QLatin1String("leave")) {
-        if (!needRoom())
-            return;
-        if (!m_session->room(roomName))
-            return reply(op, false, {}, QStringLiteral("not in room \"%1\"").arg(roomName));
-        m_watched.remove(roomName);
-        m_lastTyping.remove(roomName);
-        auto *once = new QObject(this);
-        connect(client, &PresenceClient::roomLeft, once, [this, once, op, roomName](const QString &left) {
-            if (left != roomName)
-                return;
-            once->deleteLater();
-            reply(op, true, {{QStringLiteral("room"), roomName}});
-        });
-        m_session->leave(roomName);
-    } else if (op == QLatin1String("subscribe")) {
-        if (needRoom())
-            replyWith(op, client->subscribePresence(roomName));
-    } else if (op == QLatin1String("unsubscribe")) {
-        if (needRoom())
-            replyWith(op, client->unsubscribePresence(roomName));
-    } else if (op == QLatin1String("publish")) {
-        if (!needRoom())
-            return;
-        const QJsonValue state = cmd.value(QStringLiteral("state"));
-        if (!state.isObject())
-            return reply(op, false, {}, QStringLiteral("\"state\" must be a JSON object"));
-        replyWith(op, client->publishPresenceState(roomName, state.toObject(),
-                                                   cmd.value(QStringLiteral("expireAfter")).toInt(0)));
-    } else if (op == QLatin1String("clear")) {
-        if (needRoom())
-            replyWith(op, client->clearPresenceState(roomName));
-    } else if (op == QLatin1String("metadata")) {
-        replyWith(op, client->connectionMetadata(cmd.value(QStringLiteral("connectionId")).toString()), "metadata");
-    } else if (op == QLatin1String("command")) {
-        const QString name = cmd.value(QStringLiteral("command")).toString();
-        if (name.isEmpty())
-            return reply(op, false, {}, QStringLiteral("\"command\" is required"));
-        const QJsonValue payload = cmd.contains(QStringLiteral("payload")) ? cmd.value(QStringLiteral("payload"))
-                                                                           : QJsonValue(QJsonObject());
-        replyWith(op, client->command(name, payload));
-    } else if (op == QLatin1String("members")) {
-        Room *room = joinedRoom();
-        if (!room)
-            return;
-        const MemberModel *model = room->members();
-        QJsonArray members;
-        for (int row = 0; row < model->rowCount(); ++row)
-            members.append(rowObject(model, row, {{QStringLiteral("connectionId"), "connectionId"},
-                                                  {QStringLiteral("userId"), "userId"},
-                                                  {QStringLiteral("name"), "name"},
-                                                  {QStringLiteral("state"), "state"}}));
-        reply(op, true, {{QStringLiteral("room"), roomName}, {QStringLiteral("members"), members}});
-    } else if (op == QLatin1String("users")) {
-        Room *room = joinedRoom();
-        if (!room)
-            return;
-        const UserModel *model = room->users();
-        QJsonArray users;
-        for (int row = 0; row < model->rowCount(); ++row)
-            users.append(rowObject(model, row, {{QStringLiteral("userId"), "userId"},
-                                                {QStringLiteral("name"), "name"},
-                                                {QStringLiteral("connections"), "connections"},
-                                                {QStringLiteral("status"), "status"},
-                                                {QStringLiteral("typing"), "typing"}}));
-        reply(op, true, {{QStringLiteral("room"), roomName}, {QStringLiteral("users"), users}});
-    } else if (op == QLatin1String("type")) {
-        Room *room = joinedRoom();
-        if (!room)
-            return;
-        room->setComposerText(cmd.value(QStringLiteral("text")).toString());
-        reply(op, true);
-    } else if (op == QLatin1String("send")) {
-        Room *room = joinedRoom();
-        if (!room)
-            return;
-        sendMessage(op, room, cmd.value(QStringLiteral("text")).toString());
-    } else if (op == QLatin1String("status")) {
-        const QString status = cmd.value(QStringLiteral("status")).toString();
-        static const QStringList allowed{QStringLiteral("automatic"), QStringLiteral("online"),
-                                         QStringLiteral("away"), QStringLiteral("busy")};
-        if (!allowed.contains(status))
-            return reply(op, false, {}, QStringLiteral("status must be one of automatic, online, away, busy"));
-        m_session->status()->setManualStatus(status);
-        reply(op, true, {{QStringLiteral("status"), m_session->status()->effectiveStatus()}});
-    } else if (op == QLatin1String("quit")) {
-        reply(op, true);
-        Q_EMIT quitRequested();
-    } else {
-        reply(op, false, {},
-              op.isEmpty() ? QStringLiteral("\"op\" is required") : QStringLiteral("unknown op \"%1\"").arg(op));
+    const auto found = operations().constFind(call.op);
+    if (found == operations().cend()) {
+        return reply(call.op, false, {},
+                     call.op.isEmpty() ? QStringLiteral("\"op\" is required")
+                                       : QStringLiteral("unknown op \"%1\"").arg(call.op));
     }
+    const Operation &operation = found.value();
+    if (operation.needs != Operation::Nothing && call.roomName.isEmpty())
+        return reply(call.op, false, {}, QStringLiteral("\"room\" is required"));
+    if (operation.needs == Operation::JoinedRoom) {
+        call.room = m_session->room(call.roomName);
+        if (!call.room)
+            return reply(call.op, false, {}, QStringLiteral("not in room \"%1\" (join it first)").arg(call.roomName));
+    }
+    if (operation.check) {
+        const QString error = operation.check(call.args);
+        if (!error.isEmpty())
+            return reply(call.op, false, {}, error);
+    }
+    (this->*operation.run)(call);
+}
+
+void CliSession::opJoin(const Call &call)
+{
+    Room *room = m_session->join(call.roomName);
+    watchRoom(room);
+    QPointer<Room> guard(room);
+    whenJoined(room, [this, guard, op = call.op](bool ok) {
+        if (!ok || !guard)
+            return reply(op, false, {{QStringLiteral("code"), ErrorCode::Timeout}},
+                         QStringLiteral("the join did not complete"));
+        reply(op, true, {{QStringLiteral("room"), guard->name()},
+                         {QStringLiteral("members"), guard->members()->count()}});
+    });
+}
+
+void CliSession::opLeave(const Call &call)
+{
+    const QString roomName = call.roomName;
+    if (!m_session->room(roomName))
+        return reply(call.op, false, {}, QStringLiteral("not in room \"%1\"").arg(roomName));
+    m_watched.remove(roomName);
+    m_lastTyping.remove(roomName);
+    auto *once = new QObject(this);
+    connect(m_session->client(), &PresenceClient::roomLeft, once,
+            [this, once, op = call.op, roomName](const QString &left) {
+                if (left != roomName)
+                    return;
+                once->deleteLater();
+                reply(op, true, {{QStringLiteral("room"), roomName}});
+            });
+    m_session->leave(roomName);
+}
+
+void CliSession::opSubscribe(const Call &call)
+{
+    replyWith(call.op, m_session->client()->subscribePresence(call.roomName));
+}
+
+void CliSession::opUnsubscribe(const Call &call)
+{
+    replyWith(call.op, m_session->client()->unsubscribePresence(call.roomName));
+}
+
+void CliSession::opPublish(const Call &call)
+{
+    replyWith(call.op, m_session->client()->publishPresenceState(
+                           call.roomName, call.args.value(QStringLiteral("state")).toObject(),
+                           call.args.value(QStringLiteral("expireAfter")).toInt(0)));
+}
+
+void CliSession::opClear(const Call &call)
+{
+    replyWith(call.op, m_session->client()->clearPresenceState(call.roomName));
+}
+
+void CliSession::opMetadata(const Call &call)
+{
+    replyWith(call.op,
+              m_session->client()->connectionMetadata(call.args.value(QStringLiteral("connectionId")).toString()),
+              "metadata");
+}
+
+void CliSession::opCommand(const Call &call)
+{
+    const QJsonValue payload = call.args.contains(QStringLiteral("payload"))
+        ? call.args.value(QStringLiteral("payload"))
+        : QJsonValue(QJsonObject());
+    replyWith(call.op, m_session->client()->command(call.args.value(QStringLiteral("command")).toString(), payload));
+}
+
+void CliSession::opMembers(const Call &call)
+{
+    const MemberModel *model = call.room->members();
+    QJsonArray members;
+    for (int row = 0; row < model->rowCount(); ++row)
+        members.append(rowObject(model, row, {{QStringLiteral("connectionId"), "connectionId"},
+                                              {QStringLiteral("userId"), "userId"},
+                                              {QStringLiteral("name"), "name"},
+                                              {QStringLiteral("state"), "state"}}));
+    reply(call.op, true, {{QStringLiteral("room"), call.roomName}, {QStringLiteral("members"), members}});
+}
+
+void CliSession::opUsers(const Call &call)
+{
+    const UserModel *model = call.room->users();
+    QJsonArray users;
+    for (int row = 0; row < model->rowCount(); ++row)
+        users.append(rowObject(model, row, {{QStringLiteral("userId"), "userId"},
+                                            {QStringLiteral("name"), "name"},
+                                            {QStringLiteral("connections"), "connections"},
+                                            {QStringLiteral("status"), "status"},
+                                            {QStringLiteral("typing"), "typing"}}));
+    reply(call.op, true, {{QStringLiteral("room"), call.roomName}, {QStringLiteral("users"), users}});
+}
+
+void CliSession::opType(const Call &call)
+{
+    call.room->setComposerText(call.args.value(QStringLiteral("text")).toString());
+    reply(call.op, true);
+}
+
+void CliSession::opSend(const Call &call)
+{
+    sendMessage(call.op, call.room, call.args.value(QStringLiteral("text")).toString());
+}
+
+void CliSession::opStatus(const Call &call)
+{
+    m_session->status()->setManualStatus(call.args.value(QStringLiteral("status")).toString());
+    reply(call.op, true, {{QStringLiteral("status"), m_session->status()->effectiveStatus()}});
+}
+
+void CliSession::opQuit(const Call &call)
+{
+    reply(call.op, true);
+    Q_EMIT quitRequested();
 }

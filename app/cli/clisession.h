@@ -36,6 +36,32 @@ Q_SIGNALS:
     void idle();
 
 private:
+    // One command line, parsed: the op, its arguments and the room it names (room: the Room
+    // itself, for operations that need one we are in).
+    struct Call {
+        QString op;
+        QJsonObject args;
+        QString roomName;
+        Hallway::Room *room = nullptr;
+    };
+    struct Operation;
+    static const QHash<QString, Operation> &operations(); // op name -> its checks and handler
+
+    void opJoin(const Call &call);
+    void opLeave(const Call &call);
+    void opSubscribe(const Call &call);
+    void opUnsubscribe(const Call &call);
+    void opPublish(const Call &call);
+    void opClear(const Call &call);
+    void opMetadata(const Call &call);
+    void opCommand(const Call &call);
+    void opMembers(const Call &call);
+    void opUsers(const Call &call);
+    void opType(const Call &call);
+    void opSend(const Call &call);
+    void opStatus(const Call &call);
+    void opQuit(const Call &call);
+
     void emitEvent(const QJsonObject &event);
     void reply(const QString &op, bool ok, const QJsonObject &fields = {}, const QString &error = {});
     void replyWith(const QString &op, Hallway::Reply *pending, const char *resultKey = nullptr);

@@ -1,6 +1,7 @@
 // hallway-cli: the headless front of the presence library, for scripts, bots and diagnostics.
 // stdout: one JSON event per line; stdin: one JSON command per line (see docs/cli.md).
 #include "clisession.h"
+#include "errorcodes.h"
 #include "presenceclient.h"
 #include "session.h"
 #include "tokensource.h"
@@ -76,14 +77,14 @@ int main(int argc, char *argv[])
     parser.process(app);
 
     if (!parser.isSet(urlOpt)) {
-        fail(QStringLiteral("EUSAGE"), QStringLiteral("--url is required (try --help)"));
+        fail(Hallway::ErrorCode::Usage, QStringLiteral("--url is required (try --help)"));
         return 2;
     }
     QList<QUrl> urls;
     for (const QString &raw : parser.values(urlOpt)) {
         QUrl url(raw, QUrl::StrictMode);
         if (!url.isValid() || (url.scheme() != QLatin1String("ws") && url.scheme() != QLatin1String("wss"))) {
-            fail(QStringLiteral("EUSAGE"), QStringLiteral("not a ws:// or wss:// URL: %1").arg(raw));
+            fail(Hallway::ErrorCode::Usage, QStringLiteral("not a ws:// or wss:// URL: %1").arg(raw));
             return 2;
         }
         if (parser.isSet(userOpt)) {
@@ -104,7 +105,7 @@ int main(int argc, char *argv[])
     if (ok && parser.isSet(backoffOpt))
         options.reconnectMaxMs = parser.value(backoffOpt).toInt(&ok);
     if (!ok || options.pingTimeoutMs <= 0 || options.reconnectMaxMs <= 0) {
-        fail(QStringLiteral("EUSAGE"), QStringLiteral("--ping-timeout and --reconnect-max take positive milliseconds"));
+        fail(Hallway::ErrorCode::Usage, QStringLiteral("--ping-timeout and --reconnect-max take positive milliseconds"));
         return 2;
     }
     if (parser.isSet(frameOpt))
@@ -112,18 +113,18 @@ int main(int argc, char *argv[])
     if (ok && parser.isSet(itemOpt))
         options.maxItemBytes = parser.value(itemOpt).toLongLong(&ok) * 1024;
     if (!ok || options.maxFrameBytes <= 0 || options.maxItemBytes <= 0) {
-        fail(QStringLiteral("EUSAGE"), QStringLiteral("--max-frame-mib and --max-item-kib take positive whole numbers"));
+        fail(Hallway::ErrorCode::Usage, QStringLiteral("--max-frame-mib and --max-item-kib take positive whole numbers"));
         return 2;
     }
     if (parser.isSet(caOpt)) {
         if (!QFileInfo(parser.value(caOpt)).isReadable()) {
-            fail(QStringLiteral("EUSAGE"), QStringLiteral("cannot read --ca-file %1").arg(parser.value(caOpt)));
+            fail(Hallway::ErrorCode::Usage, QStringLiteral("cannot read --ca-file %1").arg(parser.value(caOpt)));
             return 2;
         }
         options.caFile = parser.value(caOpt);
     }
     if (parser.isSet(tokenOpt) && parser.isSet(tokenFileOpt)) {
-        fail(QStringLiteral("EUSAGE"), QStringLiteral("use either --token-env or --token-file, not both"));
+        fail(Hallway::ErrorCode::Usage, QStringLiteral("use either --token-env or --token-file, not both"));
         return 2;
     }
     if (parser.isSet(tokenOpt) || parser.isSet(tokenFileOpt)) {
@@ -131,7 +132,7 @@ int main(int argc, char *argv[])
             ? Hallway::TokenSource::fromEnvironment(parser.value(tokenOpt))
             : Hallway::TokenSource::fromFile(parser.value(tokenFileOpt));
         if (!source.ok()) {
-            fail(QStringLiteral("EUSAGE"), source.error);
+            fail(Hallway::ErrorCode::Usage, source.error);
             return 2;
         }
         if (!source.warning.isEmpty())
@@ -158,8 +159,8 @@ int main(int argc, char *argv[])
     // instead of idling offline (the client has already printed the error event).
     QObject::connect(session.client(), &Hallway::PresenceClient::statusChanged, &app, [&] {
         const QString code = session.client()->errorCode();
-        if (session.client()->status() == Hallway::PresenceClient::Offline && !quitting
-            && (code == QLatin1String("EAUTH") || code == QLatin1String("ESSL"))) {
+        if (session.client()->status() == Hallway::ConnectionStatus::Offline && !quitting
+            && (code == Hallway::ErrorCode::Auth || code == Hallway::ErrorCode::Ssl)) {
             quitting = true;
             QTimer::singleShot(0, &app, [] { QCoreApplication::exit(3); });
         }

@@ -1,6 +1,7 @@
 #include "desktopintegration.h"
 
 #include "desktopnotifier.h"
+#include "presencestatus.h"
 #include "session.h"
 #include "statuscontroller.h"
 #include "systempresence.h"
@@ -49,7 +50,7 @@ DesktopIntegration::~DesktopIntegration()
 
 void DesktopIntegration::onMessage(const QString &room, const QString &sender, const QString &text, bool mention)
 {
-    if (!m_session || m_session->status()->effectiveStatus() == QLatin1String("busy"))
+    if (!m_session || PresenceStatus::fromWord(m_session->status()->effectiveStatus()) == PresenceStatus::Busy)
         return; // Busy means do not disturb
     const QString summary = tr("%1 in #%2").arg(sender, room);
     const QString body = m_showText ? text : (mention ? tr("Mentioned you") : tr("New message"));
@@ -84,8 +85,10 @@ bool DesktopIntegration::enableTray()
     m_menu->addSeparator();
     auto *group = new QActionGroup(m_menu);
     const QList<QPair<QString, QString>> statuses{
-        {QStringLiteral("online"), tr("Online")}, {QStringLiteral("away"), tr("Away")},
-        {QStringLiteral("busy"), tr("Busy")}, {QStringLiteral("automatic"), tr("Automatic")}};
+        {PresenceStatus::word(PresenceStatus::Online), tr("Online")},
+        {PresenceStatus::word(PresenceStatus::Away), tr("Away")},
+        {PresenceStatus::word(PresenceStatus::Busy), tr("Busy")},
+        {PresenceStatus::word(PresenceStatus::Automatic), tr("Automatic")}};
     for (const auto &[status, label] : statuses) {
         QAction *action = m_menu->addAction(label);
         action->setCheckable(true);
@@ -122,10 +125,11 @@ QIcon DesktopIntegration::trayIcon() const
     QPainter p(&pixmap);
     p.setRenderHint(QPainter::Antialiasing);
     QApplication::windowIcon().paint(&p, QRect(0, 0, 64, 64));
-    const QString status = m_session ? m_session->status()->effectiveStatus() : QString();
-    const QColor dot = status == QLatin1String("busy") ? QColor(0xd9, 0x3f, 0x3f)
-        : status == QLatin1String("away")              ? QColor(0xe0, 0xa0, 0x20)
-                                                       : QColor(0x2e, 0xa0, 0x43);
+    const PresenceStatus::Status status = m_session ? PresenceStatus::fromWord(m_session->status()->effectiveStatus())
+                                                    : PresenceStatus::Unknown;
+    const QColor dot = status == PresenceStatus::Busy ? QColor(0xd9, 0x3f, 0x3f)
+        : status == PresenceStatus::Away              ? QColor(0xe0, 0xa0, 0x20)
+                                                      : QColor(0x2e, 0xa0, 0x43);
     p.setPen(QPen(Qt::white, 3));
     p.setBrush(dot);
     p.drawEllipse(QRect(38, 38, 24, 24));

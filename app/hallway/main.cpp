@@ -27,6 +27,7 @@
 #include <vector>
 
 Q_IMPORT_QML_PLUGIN(HallwayPlugin)
+Q_IMPORT_QML_PLUGIN(Hallway_VocabularyPlugin)
 Q_IMPORT_QML_PLUGIN(Hallway_PresencePlugin)
 
 namespace {

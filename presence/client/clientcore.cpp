@@ -1099,7 +1099,7 @@ ClientCore::~ClientCore()
 LinkState ClientCore::linkState() const
 {
     LinkState s;
-    s.status = int(d->conn->status());
+    s.status = d->conn->status();
     s.connectionId = d->conn->connectionId();
     s.latency = d->conn->latency();
     s.nextRetryIn = d->conn->nextRetryIn();

@@ -6,6 +6,7 @@
 // signals through one ordered, sliced inbox (docs/threading.md). It knows nothing of QML or
 // models; results go to a Done callback that is called exactly once, on the worker thread.
 #include "connectionoptions.h"
+#include "connectionstatus.h"
 #include "presencetypes.h"
 
 #include <QJsonArray>
@@ -21,7 +22,7 @@ class Connection;
 
 // The link's observable state, sent whole on every change so the GUI side can mirror it.
 struct LinkState {
-    int status = 0;            // Connection::Status
+    ConnectionStatus::Status status = ConnectionStatus::Offline;
     QString connectionId;
     int latency = 0;
     int nextRetryIn = 0;

@@ -252,7 +252,7 @@ void PresenceClient::setUrls(const QList<QUrl> &urls)
     Q_EMIT urlChanged();
 }
 
-PresenceClient::Status PresenceClient::status() const { return Status(d->link.status); }
+PresenceClient::Status PresenceClient::status() const { return d->link.status; }
 QString PresenceClient::connectionId() const { return d->link.connectionId; }
 int PresenceClient::latency() const { return d->link.latency; }
 int PresenceClient::nextRetryIn() const { return d->link.nextRetryIn; }

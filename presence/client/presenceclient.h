@@ -12,6 +12,7 @@
 // state changes of one member coalesced, and is emitted in slices of at most
 // ConnectionOptions::incomingSliceMs per event-loop turn, so the GUI never stalls on the wire.
 #include "connectionoptions.h"
+#include "connectionstatus.h"
 #include "presencetypes.h"
 #include "reply.h"
 
@@ -31,7 +32,7 @@ class PresenceClient : public QObject
     QML_ELEMENT
     Q_PROPERTY(QUrl url READ url WRITE setUrl NOTIFY urlChanged)
     Q_PROPERTY(QList<QUrl> urls READ urls WRITE setUrls NOTIFY urlChanged)
-    Q_PROPERTY(Status status READ status NOTIFY statusChanged)
+    Q_PROPERTY(Hallway::ConnectionStatus::Status status READ status NOTIFY statusChanged)
     Q_PROPERTY(QString connectionId READ connectionId NOTIFY connectionIdChanged)
     Q_PROPERTY(int latency READ latency NOTIFY latencyChanged)
     Q_PROPERTY(int nextRetryIn READ nextRetryIn NOTIFY nextRetryInChanged)
@@ -40,8 +41,7 @@ class PresenceClient : public QObject
     Q_PROPERTY(QStringList joinedRooms READ joinedRooms NOTIFY joinedRoomsChanged)
 
 public:
-    enum Status { Offline, Connecting, Online, Reconnecting };
-    Q_ENUM(Status)
+    using Status = ConnectionStatus::Status; // QML: ConnectionStatus.Online, ...
 
     explicit PresenceClient(QObject *parent = nullptr);
     explicit PresenceClient(const ConnectionOptions &options, QObject *parent = nullptr);

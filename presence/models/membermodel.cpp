@@ -2,6 +2,7 @@
 #include "modelrows.h"
 
 #include "logging.h"
+#include "presencestatus.h"
 
 #include <QSet>
 #include "safeurl.h"
@@ -90,13 +91,12 @@ QString MemberModel::statusOf(const QJsonValue &state)
     const QJsonValue status = state.toObject().value(QLatin1String("status"));
     if (status.isString() && !status.toString().isEmpty())
         return status.toString();
-    return QStringLiteral("online");
+    return PresenceStatus::word(PresenceStatus::Online);
 }
 
 bool MemberModel::isStandardStatus(const QString &status)
 {
-    return status == QLatin1String("online") || status == QLatin1String("away")
-        || status == QLatin1String("busy") || status == QLatin1String("typing");
+    return PresenceStatus::isStandard(status);
 }
 
 void MemberModel::fillFromMetadata(Member &m, const QJsonValue &metadata) const
@@ -119,20 +119,21 @@ void MemberModel::setAllowHttpAvatars(bool allow)
 QString MemberModel::baseStatusOf(const QJsonValue &state)
 {
     const QString status = statusOf(state);
-    if (status != QLatin1String("typing"))
+    if (PresenceStatus::fromWord(status) != PresenceStatus::Typing)
         return status;
     // {"status":"typing","base":"away"}: typing while away. Without a usable base (other
     // clients, older Hallway versions) a typist is online.
     const QString base = state.toObject().value(QLatin1String("base")).toString();
-    if (base == QLatin1String("away") || base == QLatin1String("busy"))
+    const PresenceStatus::Status b = PresenceStatus::fromWord(base);
+    if (b == PresenceStatus::Away || b == PresenceStatus::Busy)
         return base;
-    return QStringLiteral("online");
+    return PresenceStatus::word(PresenceStatus::Online);
 }
 
 void MemberModel::deriveStatus(Member &m)
 {
     m.status = baseStatusOf(m.state);
-    m.typing = statusOf(m.state) == QLatin1String("typing") && !m.typingExpired;
+    m.typing = PresenceStatus::fromWord(statusOf(m.state)) == PresenceStatus::Typing && !m.typingExpired;
 }
 
 void MemberModel::emitChanged(int row, const QList<int> &roles)

@@ -115,7 +115,7 @@ void Session::markLive(Room *room)
 void Session::ensureSelfListed(Room *room)
 {
     const QString self = m_client->connectionId();
-    if (self.isEmpty() || m_client->status() != PresenceClient::Online || room->members()->contains(self))
+    if (self.isEmpty() || m_client->status() != ConnectionStatus::Online || room->members()->contains(self))
         return;
     QJsonValue metadata = m_client->cachedMetadata(self);
     if (!metadata.isObject()) {
@@ -248,7 +248,7 @@ void Session::onSnapshot(const PresenceSnapshot &snapshot)
 
 void Session::onStatusChanged()
 {
-    if (m_client->status() == PresenceClient::Online)
+    if (m_client->status() == ConnectionStatus::Online)
         return;
     for (Room *r : m_rooms->rooms())
         r->setPresenceKnown(false);
@@ -265,9 +265,9 @@ Room *Session::room(const QString &name) const
 
 Room *Session::roomForChannel(const QString &channel) const
 {
-    if (!channel.startsWith(QLatin1String("chat:")))
+    if (!isChatChannel(channel))
         return nullptr;
-    return room(channel.mid(5));
+    return room(chatRoomOf(channel));
 }
 
 Room *Session::join(const QString &rawName)
@@ -310,7 +310,7 @@ Room *Session::join(const QString &rawName)
                 if (guard)
                     guard->messageFailed(localId, error.code,
                                          Room::isConnectionError(error.code,
-                                                                 m_client->status() == PresenceClient::Online));
+                                                                 m_client->status() == ConnectionStatus::Online));
             });
     });
 
@@ -322,7 +322,7 @@ Room *Session::join(const QString &rawName)
                 guard->setJoined(true);
                 guard->typing()->republish();
             }
-            if (guard && m_client->status() == PresenceClient::Online) {
+            if (guard && m_client->status() == ConnectionStatus::Online) {
                 guard->setPresenceKnown(true);
                 ensureSelfListed(guard);
             }

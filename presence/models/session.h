@@ -85,7 +85,10 @@ public:
     Q_INVOKABLE Hallway::Room *room(const QString &name) const;
     Q_INVOKABLE Hallway::Reply *listRooms(); // rooms:list -> {rooms:[{name, connections, users}]}
 
-    static QString chatChannel(const QString &room) { return QStringLiteral("chat:") + room; }
+    // A room's chat channel, chat:<room>: spelled here only.
+    static QString chatChannel(const QString &room) { return chatPrefix() + room; }
+    static bool isChatChannel(const QString &channel) { return channel.startsWith(chatPrefix()); }
+    static QString chatRoomOf(const QString &channel) { return channel.mid(chatPrefix().size()); } // of a chat channel
 
 Q_SIGNALS:
     void sendTypingChanged();
@@ -94,6 +97,7 @@ Q_SIGNALS:
     void selfChanged();
 
 private:
+    static QString chatPrefix() { return QStringLiteral("chat:"); }
     void init();
     Room *roomForChannel(const QString &channel) const;
     void onSnapshot(const PresenceSnapshot &snapshot);

@@ -2,6 +2,7 @@
 
 #include "activitymonitor.h"
 #include "logging.h"
+#include "presencestatus.h"
 
 namespace Hallway {
 
@@ -12,7 +13,7 @@ StatusController::StatusController(QObject *parent)
 
 QStringList StatusController::manualStatuses()
 {
-    return {QStringLiteral("automatic"), QStringLiteral("online"), QStringLiteral("away"), QStringLiteral("busy")};
+    return PresenceStatus::manualChoiceWords();
 }
 
 void StatusController::setManualStatus(const QString &status)
@@ -43,8 +44,8 @@ void StatusController::setActivity(ActivityMonitor *monitor)
 void StatusController::update()
 {
     QString next = m_manual;
-    if (next == QLatin1String("automatic"))
-        next = (m_activity && m_activity->isIdle()) ? QStringLiteral("away") : QStringLiteral("online");
+    if (PresenceStatus::fromWord(next) == PresenceStatus::Automatic)
+        next = PresenceStatus::word((m_activity && m_activity->isIdle()) ? PresenceStatus::Away : PresenceStatus::Online);
     if (next == m_effective)
         return;
     m_effective = next;

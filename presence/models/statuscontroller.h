@@ -6,6 +6,7 @@
 // and hands effectiveStatus to every room's TypingPublisher as its base status, which
 // publishes it to the room (and the client republishes it after every rejoin).
 #include "activitymonitor.h"
+#include "presencestatus.h"
 
 #include <QObject>
 #include <QPointer>
@@ -30,7 +31,7 @@ public:
     QString effectiveStatus() const { return m_effective; }
     ActivityMonitor *activity() const { return m_activity; }
     void setActivity(ActivityMonitor *monitor);
-    static QStringList manualStatuses(); // automatic, online, away, busy
+    static QStringList manualStatuses(); // PresenceStatus::manualChoiceWords()
 
 Q_SIGNALS:
     void manualStatusChanged();
@@ -40,8 +41,8 @@ Q_SIGNALS:
 private:
     void update();
 
-    QString m_manual = QStringLiteral("automatic");
-    QString m_effective = QStringLiteral("online");
+    QString m_manual = PresenceStatus::word(PresenceStatus::Automatic);
+    QString m_effective = PresenceStatus::word(PresenceStatus::Online);
     QPointer<ActivityMonitor> m_activity;
     QMetaObject::Connection m_idleConnection;
 };

@@ -1,6 +1,7 @@
 #include "typingpublisher.h"
 
 #include "logging.h"
+#include "presencestatus.h"
 
 namespace Hallway {
 
@@ -14,7 +15,7 @@ QJsonObject statusState(const QString &status)
 // the base (a busy person who types stays busy, see usermodel.h).
 QJsonObject typingState(const QString &base)
 {
-    return QJsonObject{{QStringLiteral("status"), QStringLiteral("typing")}, {QStringLiteral("base"), base}};
+    return QJsonObject{{QStringLiteral("status"), PresenceStatus::word(PresenceStatus::Typing)}, {QStringLiteral("base"), base}};
 }
 } // namespace
 

@@ -11,6 +11,7 @@
 // PresenceClient::publishPresenceState) and emits published() for each state, so it is
 // unit-testable with an injected clock and no client.
 #include "modeloptions.h"
+#include "presencestatus.h"
 
 #include <QJsonObject>
 #include <QObject>
@@ -74,7 +75,7 @@ private:
     QTimer m_timer;
     QString m_text;
     bool m_enabled = true;
-    QString m_base = QStringLiteral("online");
+    QString m_base = PresenceStatus::word(PresenceStatus::Online);
     bool m_typing = false;
     qint64 m_lastKeystroke = 0;
     qint64 m_lastPublish = 0;

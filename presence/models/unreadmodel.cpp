@@ -73,9 +73,8 @@ void UnreadModel::setSession(Session *session)
         // Connected after the Session's own handler, so the row is in the room's model by now.
         connect(client, &PresenceClient::channelMessage, this,
                 [this](const QString &channel, const QJsonValue &message) {
-                    const QString prefix = Session::chatChannel(QString());
-                    if (channel.startsWith(prefix))
-                        noteLiveMessage(channel.mid(prefix.size()), message);
+                    if (Session::isChatChannel(channel))
+                        noteLiveMessage(Session::chatRoomOf(channel), message);
                 });
     }
     setRoomList(session ? session->rooms() : nullptr);

@@ -5,6 +5,7 @@
 
 #include "identity.h"
 #include "logging.h"
+#include "presencestatus.h"
 
 #include <QJSEngine>
 #include <QJsonDocument>
@@ -15,17 +16,15 @@
 namespace Hallway {
 
 namespace {
-const QString kOnline = QStringLiteral("online");
-const QString kBusy = QStringLiteral("busy");
-const QString kAway = QStringLiteral("away");
+const QString kOnline = PresenceStatus::word(PresenceStatus::Online);
 
 int availability(const QString &status) // lower = more available; standard statuses only
 {
-    if (status == kBusy)
-        return 1;
-    if (status == kAway)
-        return 2;
-    return 0; // online (and typing that aged out shows as online)
+    switch (PresenceStatus::fromWord(status)) {
+    case PresenceStatus::Busy: return 1;
+    case PresenceStatus::Away: return 2;
+    default: return 0; // online (and typing that aged out shows as online)
+    }
 }
 } // namespace
 
@@ -135,11 +134,11 @@ int UserModel::statusRank(const QString &status)
 {
     // The people panel's sections read Online, Away, Busy: someone away may come back any
     // minute, someone busy asked not to be disturbed.
-    if (status == kAway)
-        return 1;
-    if (status == kBusy)
-        return 2;
-    return 0; // online, typing, custom
+    switch (PresenceStatus::fromWord(status)) {
+    case PresenceStatus::Away: return 1;
+    case PresenceStatus::Busy: return 2;
+    default: return 0; // online, typing, custom
+    }
 }
 
 QString UserModel::initialsFor(const QString &name)

@@ -39,6 +39,7 @@
 // is removed when the grace period ends.
 #include "membermodel.h"
 #include "modeloptions.h"
+#include "presencestatus.h"
 
 #include <QAbstractListModel>
 #include <QHash>
@@ -99,7 +100,7 @@ public:
         QString name;
         QString avatar;
         QHash<QString, Device> devices; // connectionId -> device, live ones only
-        QString status = QStringLiteral("online");
+        QString status = PresenceStatus::word(PresenceStatus::Online);
         bool typing = false;
         bool isSelf = false;
         QVariantMap state;

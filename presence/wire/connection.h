@@ -7,6 +7,7 @@
 // nothing of rooms, models or QML; PresenceClient owns one.
 #include "backoff.h"
 #include "connectionoptions.h"
+#include "connectionstatus.h"
 #include "frame.h"
 
 #include <QDeadlineTimer>
@@ -29,8 +30,7 @@ class Connection : public QObject
 {
     Q_OBJECT
 public:
-    enum class Status { Offline, Connecting, Online, Reconnecting };
-    Q_ENUM(Status)
+    using Status = ConnectionStatus::Status;
 
     enum RequestFlag {
         NoFlags = 0,

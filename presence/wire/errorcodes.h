@@ -22,4 +22,8 @@ inline const QString NotFound = QStringLiteral("ENOTFOUND");       // e.g. metad
 inline const QString Send = QStringLiteral("ESEND");               // chat:send answered without ok
 inline const QString Unknown = QStringLiteral("EUNKNOWN");         // an error without a code
 
+// hallway-cli's own, for what it refuses before anything reaches the client.
+inline const QString Usage = QStringLiteral("EUSAGE");             // bad command-line arguments
+inline const QString BadText = QStringLiteral("EBADTEXT");         // a message empty or over the size cap
+
 } // namespace Hallway::ErrorCode

@@ -10,10 +10,7 @@ import Hallway
 Pane {
     id: banner
 
-    // Mirrors PresenceClient.Status (Offline, Connecting, Online, Reconnecting).
-    enum ConnectionState { Offline, Connecting, Online, Reconnecting }
-
-    required property int status
+    required property int status // a ConnectionStatus (PresenceClient.status)
     required property int nextRetryIn
     required property string errorCode
     required property string errorString
@@ -25,16 +22,16 @@ Pane {
 
     readonly property bool authError: errorCode === "EAUTH"
     readonly property string kind: authError ? "auth"
-                                 : status === ConnectionBanner.Online ? "online"
-                                 : status === ConnectionBanner.Reconnecting ? "reconnecting"
-                                 : status === ConnectionBanner.Connecting && wasOnline ? "reconnecting"
-                                 : status === ConnectionBanner.Connecting ? "connecting"
+                                 : status === ConnectionStatus.Online ? "online"
+                                 : status === ConnectionStatus.Reconnecting ? "reconnecting"
+                                 : status === ConnectionStatus.Connecting && wasOnline ? "reconnecting"
+                                 : status === ConnectionStatus.Connecting ? "connecting"
                                  : "offline"
     readonly property string message: kind === "auth"
             ? (errorString !== "" ? qsTr("The server refused this account: %1").arg(errorString)
                                   : qsTr("The server refused this account."))
         : kind === "reconnecting"
-            ? (nextRetryIn > 0 && status === ConnectionBanner.Reconnecting
+            ? (nextRetryIn > 0 && status === ConnectionStatus.Reconnecting
                ? qsTr("Connection lost — reconnecting in %n s", "", nextRetryIn)
                : qsTr("Connection lost — reconnecting…"))
         : kind === "connecting" ? qsTr("Connecting…")
@@ -88,7 +85,7 @@ Pane {
             // A real button (frame, focus ring), not a text link.
             objectName: "retryNowButton"
             visible: banner.kind === "reconnecting"
-            enabled: banner.status === ConnectionBanner.Reconnecting
+            enabled: banner.status === ConnectionStatus.Reconnecting
             text: qsTr("Retry now")
             Accessible.name: text
             onClicked: banner.retryNowRequested()

@@ -21,10 +21,10 @@ ItemDelegate {
     property bool presenceKnown: true      // false while our link is down: greyed, status unknown
     property bool highlightedByKeys: false // the list's current row while it has the focus
 
-    readonly property bool customStatus: status !== "" && status !== "online" && status !== "away"
-                                          && status !== "busy" && status !== "typing"
+    readonly property int presence: Ui.presenceStatus(status)
+    readonly property bool customStatus: Ui.isCustomStatus(status)
     readonly property string displayName: name !== "" ? name : userId
-    readonly property string shownStatus: presenceKnown ? status : "unknown"
+    readonly property string shownStatus: presenceKnown ? status : "" // "": status unknown
     readonly property bool shownTyping: presenceKnown && typing
 
     width: ListView.view ? ListView.view.width : implicitWidth
@@ -83,7 +83,7 @@ ItemDelegate {
                     Layout.fillWidth: implicitWidth > width
                     Layout.maximumWidth: implicitWidth
                     Layout.minimumWidth: 20
-                    opacity: person.shownStatus === "away" ? 0.75 : 1
+                    opacity: person.presenceKnown && person.presence === PresenceStatus.Away ? 0.75 : 1
                 }
                 Label {
                     objectName: "selfMarker"
@@ -99,7 +99,7 @@ ItemDelegate {
                 Layout.fillWidth: true
                 Label {
                     visible: person.shownTyping
-                    text: person.status === "away" || person.status === "busy"
+                    text: person.presence === PresenceStatus.Away || person.presence === PresenceStatus.Busy
                           ? qsTr("%1, typing…").arg(Ui.statusLabel(person.status)) : qsTr("typing…")
                     color: Theme.online
                     font.italic: true

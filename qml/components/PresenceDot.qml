@@ -3,7 +3,7 @@ import Hallway
 
 // The presence dot drawn on an avatar: online green, away amber, busy red, typing = online
 // colour (the typing mark is drawn by the avatar), custom states ("ready", game states) count
-// as present; empty or "unknown" is grey.
+// as present; nothing known (no word, "unknown", "offline") is grey.
 Rectangle {
     id: dot
 
@@ -11,24 +11,26 @@ Rectangle {
     // The colour of what the dot sits on, for the ring that separates it from the avatar.
     property color ringColor: Theme.base
 
-    readonly property string kind: status === "away" ? "away"
-                                 : status === "busy" ? "busy"
-                                 : (status === "" || status === "unknown" || status === "offline") ? "unknown"
-                                 : "online"
+    readonly property int presence: Ui.presenceStatus(status)
+    // What the dot shows: PresenceStatus.Away, .Busy, .Unknown or .Online (everything else).
+    readonly property int kind: presence === PresenceStatus.Away || presence === PresenceStatus.Busy ? presence
+                              : presence === PresenceStatus.Unknown || presence === PresenceStatus.Offline
+                                ? PresenceStatus.Unknown
+                              : PresenceStatus.Online
 
     implicitWidth: 12
     implicitHeight: 12
     radius: width / 2
-    color: kind === "away" ? Theme.away
-         : kind === "busy" ? Theme.busy
-         : kind === "unknown" ? Theme.unknown
+    color: kind === PresenceStatus.Away ? Theme.away
+         : kind === PresenceStatus.Busy ? Theme.busy
+         : kind === PresenceStatus.Unknown ? Theme.unknown
          : Theme.online
     border.width: Math.max(2, width / 6)
     border.color: ringColor
 
     Accessible.role: Accessible.Indicator
-    Accessible.name: kind === "away" ? qsTr("Away")
-                   : kind === "busy" ? qsTr("Busy")
-                   : kind === "unknown" ? qsTr("Status unknown")
+    Accessible.name: kind === PresenceStatus.Away ? qsTr("Away")
+                   : kind === PresenceStatus.Busy ? qsTr("Busy")
+                   : kind === PresenceStatus.Unknown ? qsTr("Status unknown")
                    : qsTr("Online")
 }

@@ -19,12 +19,12 @@ Button {
     signal manualStatusRequested(string status)
     signal displayNameRequested(string name)
 
-    readonly property var choices: ["automatic", "online", "away", "busy"]
-    readonly property string shownStatus: online ? effectiveStatus : "unknown"
+    readonly property var choices: Ui.manualStatuses()
+    readonly property string shownStatus: online ? effectiveStatus : "" // "": status unknown
 
     flat: true
     text: !online ? qsTr("Offline")
-        : manualStatus === "automatic" ? qsTr("%1 (automatic)").arg(Ui.statusLabel(effectiveStatus))
+        : Ui.presenceStatus(manualStatus) === PresenceStatus.Automatic ? qsTr("%1 (automatic)").arg(Ui.statusLabel(effectiveStatus))
         : Ui.statusLabel(effectiveStatus)
     Accessible.name: qsTr("Your status: %1").arg(text)
     Accessible.role: Accessible.ButtonMenu

@@ -18,7 +18,7 @@ Page {
     required property var rooms            // RoomListModel
     property var sidebarRooms: rooms       // the sidebar's list: an UnreadModel adds unread badges
     required property var room             // the current Room, or null
-    required property int connectionStatus // PresenceClient.Status
+    required property int connectionStatus // a ConnectionStatus (PresenceClient.status)
     required property int nextRetryIn
     required property string errorCode
     required property string errorString
@@ -34,7 +34,7 @@ Page {
     property bool canChangeName: true
     property var normalizeRoomName: function(name) { return name.trim().toLowerCase() }
     // Whether the link is up (presence is current); false shows the offline state.
-    readonly property bool online: connectionStatus === ConnectionBanner.Online
+    readonly property bool online: connectionStatus === ConnectionStatus.Online
     property int wideWidth: 1060
     readonly property bool narrow: width < wideWidth
     property bool sidebarFolded: false

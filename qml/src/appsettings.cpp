@@ -1,4 +1,5 @@
 #include "appsettings.h"
+#include "presencestatus.h"
 #include "uilogging.h"
 
 #include <QJSEngine>
@@ -27,8 +28,7 @@ const auto ShowJoinLeave = QStringLiteral("view/showJoinLeave");
 const auto ShowPeople = QStringLiteral("view/showPeople");
 } // namespace Key
 
-const QStringList kManualStatuses = {QStringLiteral("automatic"), QStringLiteral("online"),
-                                     QStringLiteral("away"), QStringLiteral("busy")};
+const QStringList kManualStatuses = PresenceStatus::manualChoiceWords();
 } // namespace
 
 AppSettings::AppSettings(QObject *parent)
@@ -43,9 +43,10 @@ AppSettings::AppSettings(QObject *parent)
                                                                          : QStringLiteral("dev")).toString();
     if (m_signInMode != QLatin1String("dev"))
         m_signInMode = QStringLiteral("token");
-    m_manualStatus = m_settings->value(Key::ManualStatus, QStringLiteral("automatic")).toString();
+    const QString automatic = PresenceStatus::word(PresenceStatus::Automatic);
+    m_manualStatus = m_settings->value(Key::ManualStatus, automatic).toString();
     if (!kManualStatuses.contains(m_manualStatus))
-        m_manualStatus = QStringLiteral("automatic");
+        m_manualStatus = automatic;
     m_rooms = m_settings->value(Key::Rooms).toStringList();
     m_lastRoom = m_settings->value(Key::LastRoom).toString();
     m_showJoinLeave = m_settings->value(Key::ShowJoinLeave, true).toBool();

@@ -10,24 +10,39 @@ UiHelpers::UiHelpers(QObject *parent)
 {
 }
 
+PresenceStatus::Status UiHelpers::presenceStatus(const QString &status)
+{
+    return PresenceStatus::fromWord(status);
+}
+
+bool UiHelpers::isCustomStatus(const QString &status)
+{
+    return !status.isEmpty() && !PresenceStatus::isStandard(status);
+}
+
+QStringList UiHelpers::manualStatuses()
+{
+    return PresenceStatus::manualChoiceWords();
+}
+
 QString UiHelpers::statusLabel(const QString &status)
 {
-    if (status == QLatin1String("online"))
-        return tr("Online");
-    if (status == QLatin1String("away"))
-        return tr("Away");
-    if (status == QLatin1String("busy"))
-        return tr("Busy");
-    if (status == QLatin1String("typing"))
-        return tr("Typing");
-    if (status.isEmpty() || status == QLatin1String("unknown"))
-        return tr("Status unknown");
-    return status;
+    switch (PresenceStatus::fromWord(status)) {
+    case PresenceStatus::Online: return tr("Online");
+    case PresenceStatus::Away: return tr("Away");
+    case PresenceStatus::Busy: return tr("Busy");
+    case PresenceStatus::Typing: return tr("Typing");
+    case PresenceStatus::Unknown: return tr("Status unknown");
+    case PresenceStatus::Offline:
+    case PresenceStatus::Automatic:
+    case PresenceStatus::Custom: break;
+    }
+    return status; // custom states are shown as they are
 }
 
 QString UiHelpers::manualStatusLabel(const QString &manualStatus)
 {
-    if (manualStatus == QLatin1String("automatic"))
+    if (PresenceStatus::fromWord(manualStatus) == PresenceStatus::Automatic)
         return tr("Automatic");
     return statusLabel(manualStatus);
 }

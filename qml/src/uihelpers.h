@@ -7,6 +7,8 @@
 #include <QString>
 #include <QtQml/qqmlregistration.h>
 
+#include "presencestatus.h"
+
 namespace Hallway {
 
 class UiHelpers : public QObject
@@ -18,6 +20,13 @@ class UiHelpers : public QObject
 public:
     explicit UiHelpers(QObject *parent = nullptr);
 
+    // The status a word names, for views that decide on it: Ui.presenceStatus(status) ===
+    // PresenceStatus.Away. Unknown for "" and "unknown", Custom for words of a custom state.
+    Q_INVOKABLE static Hallway::PresenceStatus::Status presenceStatus(const QString &status);
+    // A custom state's word ("ready"): not empty and none of online, away, busy, typing.
+    Q_INVOKABLE static bool isCustomStatus(const QString &status);
+    // The manual status choices in menu order (automatic, online, away, busy).
+    Q_INVOKABLE static QStringList manualStatuses();
     // "Online", "Away", "Busy", "Typing", "Status unknown"; custom states are returned as they are.
     Q_INVOKABLE static QString statusLabel(const QString &status);
     // The label of a manual status choice: "Automatic", "Online", "Away", "Busy".

@@ -58,10 +58,8 @@ int main(int argc, char **argv)
     session.client()->setUrl(url);
     PresenceClient *client = session.client();
     QObject::connect(client, &PresenceClient::statusChanged, &app, [client] {
-        static const char *names[] = {"offline", "connecting", "online", "reconnecting"};
-        const int s = int(client->status());
         emitLine({{QStringLiteral("event"), QStringLiteral("status")},
-                  {QStringLiteral("status"), QString::fromLatin1(s >= 0 && s < 4 ? names[s] : "unknown")}});
+                  {QStringLiteral("status"), ConnectionStatus::word(client->status())}});
     });
     QObject::connect(client, &PresenceClient::connected, &app, [](const QString &id) {
         emitLine({{QStringLiteral("event"), QStringLiteral("connected")}, {QStringLiteral("connectionId"), id}});

@@ -43,6 +43,7 @@
 #include <memory>
 
 Q_IMPORT_QML_PLUGIN(HallwayPlugin)
+Q_IMPORT_QML_PLUGIN(Hallway_VocabularyPlugin)
 Q_IMPORT_QML_PLUGIN(Hallway_PresencePlugin)
 
 namespace {

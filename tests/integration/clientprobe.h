@@ -73,7 +73,7 @@ public:
     bool openAndWait(int timeoutMs = 8000)
     {
         client.open();
-        return TestUtil::waitUntil([this] { return client.status() == Hallway::PresenceClient::Online; }, timeoutMs);
+        return TestUtil::waitUntil([this] { return client.status() == Hallway::ConnectionStatus::Online; }, timeoutMs);
     }
 
     QList<Hallway::PresenceEvent> eventsFor(const QString &room, const QString &id) const

@@ -83,7 +83,7 @@ struct Observer {
     bool openAndJoin(const QString &name)
     {
         client->open();
-        if (!TestUtil::waitUntil([this] { return client->status() == PresenceClient::Online; }, 8000))
+        if (!TestUtil::waitUntil([this] { return client->status() == ConnectionStatus::Online; }, 8000))
             return false;
         room = session.join(name);
         memberTester = std::make_unique<QAbstractItemModelTester>(room->members(),
@@ -117,7 +117,7 @@ protected:
     bool converged(ClientProbe &alice, const QString &oldId, Observer &bob, const QString &room) const
     {
         const QString now = alice.client.connectionId();
-        if (alice.client.status() != PresenceClient::Online || now.isEmpty() || now == oldId)
+        if (alice.client.status() != ConnectionStatus::Online || now.isEmpty() || now == oldId)
             return false;
         const QSet<QString> expected{now, bob.client->connectionId()};
         return bob.members() == expected && presenceSet(room) == expected;

@@ -52,7 +52,7 @@ class tst_Balancer : public QObject
     {
         QSet<QString> ids;
         for (const auto &p : m_peers) {
-            if (p->client->status() != PresenceClient::Online || p->client->connectionId().isEmpty())
+            if (p->client->status() != ConnectionStatus::Online || p->client->connectionId().isEmpty())
                 return false;
             ids.insert(p->client->connectionId());
         }
@@ -226,7 +226,7 @@ private Q_SLOTS:
         ClientProbe stranger(tls.userUrl(QStringLiteral("eve"), QStringLiteral("Eve"), ServerStack::kBalancer), shortOptions());
         stranger.client.open();
         QTRY_VERIFY_WITH_TIMEOUT(stranger.errors.contains(QStringLiteral("ESSL")), 8000);
-        QVERIFY(stranger.client.status() != PresenceClient::Online);
+        QVERIFY(stranger.client.status() != ConnectionStatus::Online);
 
         QProcess cli;
         cli.start(QStringLiteral(HALLWAY_CLI),

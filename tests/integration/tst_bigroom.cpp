@@ -97,7 +97,7 @@ private Q_SLOTS:
         QSignalSpy errors(me.client(), &PresenceClient::errorOccurred);
         me.client()->setUrl(m_stack.userUrl(QStringLiteral("mayor"), QStringLiteral("The Mayor")));
         me.client()->open();
-        QVERIFY(TestUtil::waitUntil([&] { return me.client()->status() == PresenceClient::Online; }, 8000));
+        QVERIFY(TestUtil::waitUntil([&] { return me.client()->status() == ConnectionStatus::Online; }, 8000));
         // The longest event-loop gap while the room loads is printed for information (timing
         // never decides a test; tests/bench measures it properly).
         QElapsedTimer gap;
@@ -129,7 +129,7 @@ private Q_SLOTS:
         QCOMPARE(sessions.count(), 1);
         for (const auto &e : errors)
             QVERIFY2(e.at(0).toString() != QLatin1String("ETOOLARGE"), qPrintable(e.at(1).toString()));
-        QCOMPARE(me.client()->status(), PresenceClient::Online);
+        QCOMPARE(me.client()->status(), ConnectionStatus::Online);
     }
 
     void peersHugeStateCostsNoReconnect()
@@ -166,7 +166,7 @@ private Q_SLOTS:
             return m && m->status == QLatin1String("away");
         }, 8000));
         QCOMPARE(sessions.count(), 1); // the link never dropped
-        QCOMPARE(me.client()->status(), PresenceClient::Online);
+        QCOMPARE(me.client()->status(), ConnectionStatus::Online);
     }
 
     // History as the server keeps it: a newcomer gets all the server holds, oldest first,

@@ -46,7 +46,7 @@ struct Person {
     bool openAndJoin(const QString &name)
     {
         client->open();
-        if (!TestUtil::waitUntil([this] { return client->status() == PresenceClient::Online; }, 8000))
+        if (!TestUtil::waitUntil([this] { return client->status() == ConnectionStatus::Online; }, 8000))
             return false;
         room = session.join(name);
         tester = std::make_unique<QAbstractItemModelTester>(room->messages(),
@@ -107,7 +107,7 @@ private Q_SLOTS:
         QVERIFY(alice.openAndJoin(name) && bob.openAndJoin(name));
 
         QVERIFY(m_stack.killServer(0));
-        QTRY_VERIFY_WITH_TIMEOUT(alice.client->status() != PresenceClient::Online, kWatchdogDetectMs);
+        QTRY_VERIFY_WITH_TIMEOUT(alice.client->status() != ConnectionStatus::Online, kWatchdogDetectMs);
         const QString localId = alice.room->sendMessage(text);
         QVERIFY(!localId.isEmpty());
         QVERIFY(alice.row(localId)->pending);
@@ -135,7 +135,7 @@ private Q_SLOTS:
 
         proxy.setSilent(true);
         const QString localId = alice.room->sendMessage(text);
-        QTRY_VERIFY_WITH_TIMEOUT(alice.client->status() != PresenceClient::Online, kWatchdogDetectMs);
+        QTRY_VERIFY_WITH_TIMEOUT(alice.client->status() != ConnectionStatus::Online, kWatchdogDetectMs);
         QVERIFY(alice.row(localId)->pending);
         QVERIFY(!alice.row(localId)->failed);
         QCOMPARE(historyCount(name, text), 0);
@@ -172,7 +172,7 @@ private Q_SLOTS:
         proxy.setSilent(true);
         QVERIFY(m_stack.resumeServer(0));
         QTRY_COMPARE_WITH_TIMEOUT(historyCount(name, text), 1, kDeliverMs);
-        QTRY_VERIFY_WITH_TIMEOUT(alice.client->status() != PresenceClient::Online, kWatchdogDetectMs);
+        QTRY_VERIFY_WITH_TIMEOUT(alice.client->status() != ConnectionStatus::Online, kWatchdogDetectMs);
         QVERIFY(!alice.row(localId)->failed);
 
         proxy.dropAll();

@@ -8,6 +8,7 @@
 #include <QTest>
 
 using Hallway::PresenceClient;
+namespace ConnectionStatus = Hallway::ConnectionStatus;
 using Hallway::PresenceEvent;
 using Type = Hallway::PresenceEvent::Type;
 
@@ -255,14 +256,14 @@ private Q_SLOTS:
         QSignalSpy status(&nobody.client, &PresenceClient::statusChanged);
         nobody.client.open();
         QVERIFY(TestUtil::waitUntil([&] { return nobody.client.errorCode() == QLatin1String("EAUTH"); }));
-        QVERIFY(TestUtil::waitUntil([&] { return nobody.client.status() == PresenceClient::Offline; }));
+        QVERIFY(TestUtil::waitUntil([&] { return nobody.client.status() == ConnectionStatus::Offline; }));
         QCOMPARE(nobody.client.nextRetryIn(), 0);
         QVERIFY(nobody.client.errorString().contains(QStringLiteral("401")));
         QVERIFY(nobody.errors.contains(QStringLiteral("EAUTH")));
         const int changes = status.count();
         QTest::qWait(2000); // beyond the first retry window (0.5–1.5 s): nothing happens
         QCOMPARE(status.count(), changes);
-        QCOMPARE(nobody.client.status(), PresenceClient::Offline);
+        QCOMPARE(nobody.client.status(), ConnectionStatus::Offline);
     }
 };
 

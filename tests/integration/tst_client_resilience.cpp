@@ -9,6 +9,7 @@
 #include <QTest>
 
 using Hallway::PresenceClient;
+namespace ConnectionStatus = Hallway::ConnectionStatus;
 using Type = Hallway::PresenceEvent::Type;
 
 namespace {
@@ -74,7 +75,7 @@ private Q_SLOTS:
         const QString oldId = alice.client.connectionId();
 
         QVERIFY(m_stack.killServer(0));
-        QVERIFY(TestUtil::waitUntil([&] { return alice.client.status() == PresenceClient::Reconnecting; }));
+        QVERIFY(TestUtil::waitUntil([&] { return alice.client.status() == ConnectionStatus::Reconnecting; }));
         QVERIFY(alice.client.connectionId().isEmpty());
         // Issued while offline: must wait for the rejoin, or the server would say ENOTMEMBER.
         auto queued = track(alice.client.command(QStringLiteral("chat:send"),
@@ -139,7 +140,7 @@ private Q_SLOTS:
         QVERIFY(await(alice.client.joinRoom(QStringLiteral("room:graceful"))).ok);
         QSignalSpy retry(&alice.client, &PresenceClient::nextRetryInChanged);
         QVERIFY(m_stack.terminateServer(1)); // must finish: we do not reconnect into it at once
-        QVERIFY(TestUtil::waitUntil([&] { return alice.client.status() == PresenceClient::Reconnecting; }));
+        QVERIFY(TestUtil::waitUntil([&] { return alice.client.status() == ConnectionStatus::Reconnecting; }));
         QVERIFY(!retry.isEmpty()); // a countdown was shown
         QVERIFY(m_stack.startServer(1));
         QVERIFY(TestUtil::waitUntil([&] { return alice.resynced.contains(QStringLiteral("room:graceful")); }, 15000));

@@ -97,7 +97,7 @@ class tst_Desktop : public QObject
     {
         s.client()->setUrl(m_stack.userUrl(user, user.left(1).toUpper() + user.mid(1)));
         s.client()->open();
-        return TestUtil::waitUntil([&] { return s.client()->status() == PresenceClient::Online; }, 8000);
+        return TestUtil::waitUntil([&] { return s.client()->status() == ConnectionStatus::Online; }, 8000);
     }
     static QString statusOf(Room *room, const QString &user)
     {
@@ -248,12 +248,12 @@ private Q_SLOTS:
         // Suspend: away goes out, then a clean close (Bob sees her leave, not a ping timeout).
         Q_EMIT m_login1.PrepareForSleep(true);
         QVERIFY(TestUtil::waitUntil([&] { return statusOf(b, "alice") == QLatin1String("away"); }, 8000));
-        QVERIFY(TestUtil::waitUntil([&] { return alice.client()->status() == PresenceClient::Offline; }, 8000));
+        QVERIFY(TestUtil::waitUntil([&] { return alice.client()->status() == ConnectionStatus::Offline; }, 8000));
         QVERIFY(TestUtil::waitUntil([&] { return statusOf(b, "alice").isEmpty(); }, 8000));
 
         // Resume: connected again at once, still away until she touches something.
         Q_EMIT m_login1.PrepareForSleep(false);
-        QVERIFY(TestUtil::waitUntil([&] { return alice.client()->status() == PresenceClient::Online; }, 8000));
+        QVERIFY(TestUtil::waitUntil([&] { return alice.client()->status() == ConnectionStatus::Online; }, 8000));
         QVERIFY(TestUtil::waitUntil([&] { return statusOf(b, "alice") == QLatin1String("away"); }, 8000));
         alice.activity()->notifyActivity();
         QVERIFY(TestUtil::waitUntil([&] { return statusOf(b, "alice") == QLatin1String("online"); }, 8000));

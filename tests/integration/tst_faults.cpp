@@ -79,7 +79,7 @@ private Q_SLOTS:
         const qint64 exitedAfter = clock.elapsed();
         QVERIFY2(exitedAfter < kShutdownGraceMs, qPrintable(QString::number(exitedAfter)));
         QCOMPARE(m_stack.logs().count(QStringLiteral("\"result\":\"closed\"")), closedBefore + 1);
-        QCOMPARE(alice.client.status(), PresenceClient::Reconnecting);
+        QCOMPARE(alice.client.status(), ConnectionStatus::Reconnecting);
 
         QVERIFY(m_stack.startServer(0));
         QTRY_VERIFY2_WITH_TIMEOUT(converged(alice, oldId, bob, room), qPrintable(convergenceReport(alice, bob, room)),
@@ -144,7 +144,7 @@ private Q_SLOTS:
         for (int round = 0; round < 3; ++round) { // a race would show in some rounds
             const QString before = alice.client.connectionId();
             alice.client.reconnect();
-            QTRY_VERIFY_WITH_TIMEOUT(alice.client.status() == PresenceClient::Online
+            QTRY_VERIFY_WITH_TIMEOUT(alice.client.status() == ConnectionStatus::Online
                                          && alice.client.connectionId() != before
                                          && alice.resynced.size() > round, kReconnectMs);
             const QString newId = alice.client.connectionId();
@@ -177,7 +177,7 @@ private Q_SLOTS:
             const QString before = alice.client->connectionId();
             QVERIFY(m_stack.killServer(0));
             QVERIFY(m_stack.startServer(0));
-            QTRY_VERIFY_WITH_TIMEOUT(alice.client->status() == PresenceClient::Online
+            QTRY_VERIFY_WITH_TIMEOUT(alice.client->status() == ConnectionStatus::Online
                                          && alice.client->connectionId() != before, kReconnectMs);
             const QString now = alice.client->connectionId();
             QTRY_VERIFY_WITH_TIMEOUT(bobSees(now), 5000);

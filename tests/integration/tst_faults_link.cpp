@@ -29,7 +29,7 @@ private Q_SLOTS:
         const QString oldId = alice.client.connectionId();
 
         QVERIFY(m_stack.pauseServer(0));
-        QTRY_VERIFY_WITH_TIMEOUT(alice.client.status() != PresenceClient::Online, kWatchdogDetectMs);
+        QTRY_VERIFY_WITH_TIMEOUT(alice.client.status() != ConnectionStatus::Online, kWatchdogDetectMs);
         QVERIFY(m_stack.resumeServer(0));
         QTRY_VERIFY2_WITH_TIMEOUT(converged(alice, oldId, bob, room), qPrintable(convergenceReport(alice, bob, room)),
                                   kReconnectMs + kGhostExpiryMs);
@@ -51,7 +51,7 @@ private Q_SLOTS:
         const QString oldId = alice.client.connectionId();
 
         proxy.setSilent(true);
-        QTRY_VERIFY_WITH_TIMEOUT(alice.client.status() != PresenceClient::Online, kWatchdogDetectMs);
+        QTRY_VERIFY_WITH_TIMEOUT(alice.client.status() != ConnectionStatus::Online, kWatchdogDetectMs);
         proxy.dropAll(); // the stale pair; the path works again for new connections
         proxy.setSilent(false);
         QTRY_VERIFY2_WITH_TIMEOUT(converged(alice, oldId, bob, room), qPrintable(convergenceReport(alice, bob, room)),

@@ -80,7 +80,7 @@ class tst_Hostile : public QObject
         connect(m_client, &PresenceClient::presenceEvent, this, [this] { ++m_events; });
         connect(m_client, &PresenceClient::presenceSnapshot, this, [this] { ++m_snapshots; });
         m_client->open();
-        return TestUtil::waitUntil([this] { return m_client->status() == PresenceClient::Online; }, kSettleMs);
+        return TestUtil::waitUntil([this] { return m_client->status() == ConnectionStatus::Online; }, kSettleMs);
     }
     bool joinRoom()
     {
@@ -96,7 +96,7 @@ class tst_Hostile : public QObject
     bool usable()
     {
         const Settled s = await(m_client->command(QStringLiteral("rt/noop")), kSettleMs);
-        return s.ok && s.value == QJsonValue(true) && m_client->status() == PresenceClient::Online;
+        return s.ok && s.value == QJsonValue(true) && m_client->status() == ConnectionStatus::Online;
     }
     // Every row of the member model has an id and is found by it (the testers check structure).
     void checkModels()
@@ -310,11 +310,11 @@ private Q_SLOTS:
         const QString big = QStringLiteral("{\"command\":\"hallway:x\",\"payload\":\"%1\"}").arg(QString(100 * 1024, QLatin1Char('a')));
         m_server->sendText(big);
         QTRY_VERIFY_WITH_TIMEOUT(m_errors.contains(QStringLiteral("ETOOLARGE")), kSettleMs);
-        QTRY_VERIFY_WITH_TIMEOUT(m_server->connectionsSeen() == 2 && m_client->status() == PresenceClient::Online, kSettleMs);
+        QTRY_VERIFY_WITH_TIMEOUT(m_server->connectionsSeen() == 2 && m_client->status() == ConnectionStatus::Online, kSettleMs);
         QVERIFY(usable());
         // Binary frames are held to the same cap.
         m_server->sendBinary(big.toUtf8());
-        QTRY_VERIFY_WITH_TIMEOUT(m_server->connectionsSeen() == 3 && m_client->status() == PresenceClient::Online, kSettleMs);
+        QTRY_VERIFY_WITH_TIMEOUT(m_server->connectionsSeen() == 3 && m_client->status() == ConnectionStatus::Online, kSettleMs);
         QVERIFY(usable());
     }
 
@@ -388,7 +388,7 @@ private Q_SLOTS:
         m_server->sendText(stateFrame(QJsonObject{{QStringLiteral("status"), QStringLiteral("away")}}));
         QTRY_COMPARE_WITH_TIMEOUT(m_room->members()->find(kPeer)->status, QStringLiteral("away"), kSettleMs);
         QCOMPARE(m_server->connectionsSeen(), 1); // the link never dropped
-        QCOMPARE(m_client->status(), PresenceClient::Online);
+        QCOMPARE(m_client->status(), ConnectionStatus::Online);
         checkModels();
     }
 

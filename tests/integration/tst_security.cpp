@@ -147,7 +147,7 @@ private Q_SLOTS:
         ClientProbe probe(tlsUrl(), quick());
         probe.client.open();
         QTRY_COMPARE_WITH_TIMEOUT(probe.client.errorCode(), QStringLiteral("ESSL"), kOnlineMs);
-        QTRY_COMPARE_WITH_TIMEOUT(probe.client.status(), PresenceClient::Offline, kOnlineMs);
+        QTRY_COMPARE_WITH_TIMEOUT(probe.client.status(), ConnectionStatus::Offline, kOnlineMs);
         QVERIFY2(probe.client.errorString().contains(QLatin1String("certificate")), qPrintable(probe.client.errorString()));
         QCOMPARE(probe.client.nextRetryIn(), 0); // no retry loop against a server we cannot trust
         QVERIFY(probe.errors.contains(QStringLiteral("ESSL")));
@@ -215,7 +215,7 @@ private Q_SLOTS:
         ClientProbe probe(tokenUrl(inUrl ? token : QString()), options);
         probe.client.open();
         QTRY_COMPARE_WITH_TIMEOUT(probe.client.errorCode(), QStringLiteral("EAUTH"), kOnlineMs);
-        QTRY_COMPARE_WITH_TIMEOUT(probe.client.status(), PresenceClient::Offline, kOnlineMs);
+        QTRY_COMPARE_WITH_TIMEOUT(probe.client.status(), ConnectionStatus::Offline, kOnlineMs);
         QCOMPARE(probe.client.nextRetryIn(), 0);
         QVERIFY(probe.client.errorString().contains(QLatin1String("401")));
         const QString secretPart = token.section(QLatin1Char('.'), 2); // the signature
@@ -259,7 +259,7 @@ private Q_SLOTS:
         const Settled meta = await(probe.client.setConnectionMetadata(QJsonObject{{QStringLiteral("bio"), big}}));
         QCOMPARE(meta.error.code, QStringLiteral("ETOOLARGE"));
 
-        QCOMPARE(probe.client.status(), PresenceClient::Online);
+        QCOMPARE(probe.client.status(), ConnectionStatus::Online);
         QVERIFY(await(probe.client.publishPresenceState(room, QJsonObject{{QStringLiteral("status"), QStringLiteral("busy")}})).ok);
         QVERIFY(await(probe.client.command(QStringLiteral("chat:send"),
                                            QJsonObject{{QStringLiteral("room"), room}, {QStringLiteral("text"), QStringLiteral("small")}})).ok);

@@ -20,7 +20,7 @@ class tst_Session : public QObject
     {
         s.client()->setUrl(url(user));
         s.client()->open();
-        return TestUtil::waitUntil([&] { return s.client()->status() == PresenceClient::Online; }, 8000);
+        return TestUtil::waitUntil([&] { return s.client()->status() == ConnectionStatus::Online; }, 8000);
     }
 
 private Q_SLOTS:
@@ -168,7 +168,7 @@ private Q_SLOTS:
         QVERIFY(m_stack.terminateServer(0));
         QVERIFY(m_stack.startServer(0));
         QVERIFY(TestUtil::waitUntil([&] {
-            return alice.client()->status() == PresenceClient::Online && bob.client()->status() == PresenceClient::Online
+            return alice.client()->status() == ConnectionStatus::Online && bob.client()->status() == ConnectionStatus::Online
                 && b->selfConnectionId() != oldBobId;
         }, 20000));
         // After the resync: the same two people, bob's declared status republished, one row

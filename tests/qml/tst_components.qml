@@ -83,13 +83,14 @@ Item {
 
         function test_colours_data() {
             return [
-                { tag: "online", status: "online", expected: Theme.online, kind: "online" },
-                { tag: "away", status: "away", expected: Theme.away, kind: "away" },
-                { tag: "busy", status: "busy", expected: Theme.busy, kind: "busy" },
-                { tag: "typing is online", status: "typing", expected: Theme.online, kind: "online" },
-                { tag: "custom ready is present", status: "ready", expected: Theme.online, kind: "online" },
-                { tag: "nothing known", status: "", expected: Theme.unknown, kind: "unknown" },
-                { tag: "unknown", status: "unknown", expected: Theme.unknown, kind: "unknown" },
+                { tag: "online", status: "online", expected: Theme.online, kind: PresenceStatus.Online },
+                { tag: "away", status: "away", expected: Theme.away, kind: PresenceStatus.Away },
+                { tag: "busy", status: "busy", expected: Theme.busy, kind: PresenceStatus.Busy },
+                { tag: "typing is online", status: "typing", expected: Theme.online, kind: PresenceStatus.Online },
+                { tag: "custom ready is present", status: "ready", expected: Theme.online, kind: PresenceStatus.Online },
+                { tag: "nothing known", status: "", expected: Theme.unknown, kind: PresenceStatus.Unknown },
+                { tag: "unknown", status: "unknown", expected: Theme.unknown, kind: PresenceStatus.Unknown },
+                { tag: "offline is unknown", status: "offline", expected: Theme.unknown, kind: PresenceStatus.Unknown },
             ];
         }
 
@@ -184,7 +185,7 @@ Item {
 
         function banner(props) {
             return createTemporaryObject(bannerComponent, root, Object.assign({
-                status: ConnectionBanner.Online, nextRetryIn: 0, errorCode: "", errorString: ""
+                status: ConnectionStatus.Online, nextRetryIn: 0, errorCode: "", errorString: ""
             }, props));
         }
 
@@ -195,7 +196,7 @@ Item {
         }
 
         function test_reconnectingShowsCountdown() {
-            const b = banner({ status: ConnectionBanner.Reconnecting, nextRetryIn: 5 });
+            const b = banner({ status: ConnectionStatus.Reconnecting, nextRetryIn: 5 });
             verify(b.visible);
             const message = findChild(b, "bannerMessage");
             compare(message.text, "Connection lost — reconnecting in 5 s");
@@ -212,13 +213,13 @@ Item {
 
         // After a drop, each new attempt is still "Connection lost", never a plain "Connecting…".
         function test_attemptAfterDropSaysConnectionLost() {
-            const b = banner({ status: ConnectionBanner.Connecting, wasOnline: true });
+            const b = banner({ status: ConnectionStatus.Connecting, wasOnline: true });
             compare(b.kind, "reconnecting");
             compare(findChild(b, "bannerMessage").text, "Connection lost — reconnecting…");
         }
 
         function test_authErrorMessage() {
-            const b = banner({ status: ConnectionBanner.Offline, errorCode: "EAUTH",
+            const b = banner({ status: ConnectionStatus.Offline, errorCode: "EAUTH",
                                errorString: "401 Unauthorized" });
             verify(b.visible);
             compare(b.kind, "auth");
@@ -230,12 +231,12 @@ Item {
         }
 
         function test_offlineAndConnecting() {
-            const b = banner({ status: ConnectionBanner.Offline });
+            const b = banner({ status: ConnectionStatus.Offline });
             compare(b.kind, "offline");
             verify(findChild(b, "reconnectButton").visible);
-            b.status = ConnectionBanner.Connecting;
+            b.status = ConnectionStatus.Connecting;
             compare(findChild(b, "bannerMessage").text, "Connecting…");
-            b.status = ConnectionBanner.Online;
+            b.status = ConnectionStatus.Online;
             verify(!b.visible);
         }
     }

@@ -9,6 +9,7 @@
 #include <QtQuickTest/quicktest.h>
 
 Q_IMPORT_QML_PLUGIN(HallwayPlugin)
+Q_IMPORT_QML_PLUGIN(Hallway_VocabularyPlugin)
 
 class Setup : public QObject
 {

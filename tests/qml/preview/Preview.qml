@@ -13,10 +13,10 @@ HallwayWindow {
     required property string page
     required property string connection
 
-    readonly property int connectionStatus: connection === "reconnecting" ? ConnectionBanner.Reconnecting
-                                          : connection === "offline" || connection === "auth" ? ConnectionBanner.Offline
-                                          : connection === "connecting" ? ConnectionBanner.Connecting
-                                          : ConnectionBanner.Online
+    readonly property int connectionStatus: connection === "reconnecting" ? ConnectionStatus.Reconnecting
+                                          : connection === "offline" || connection === "auth" ? ConnectionStatus.Offline
+                                          : connection === "connecting" ? ConnectionStatus.Connecting
+                                          : ConnectionStatus.Online
     property string manualStatus: "automatic"
 
     function at(h, m) { const d = new Date(); d.setHours(h, m, 0, 0); return d; }

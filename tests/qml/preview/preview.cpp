@@ -14,6 +14,7 @@
 #include <QtQml/qqmlextensionplugin.h>
 
 Q_IMPORT_QML_PLUGIN(HallwayPlugin)
+Q_IMPORT_QML_PLUGIN(Hallway_VocabularyPlugin)
 
 static QPalette darkPalette()
 {
