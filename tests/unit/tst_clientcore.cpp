@@ -1,0 +1,197 @@
+// ClientCore without a server: its Connection's frame sink takes what it sends, and the test
+// answers through Connection::processIncoming, the path a socket's frames take. Covers the
+// membership rules ClientCore alone owns (departures.h): a departed id never comes back
+// through a snapshot, a stale join or leave copy changes nothing, a real re-join does; and a
+// Room fed what the core emits lists exactly the core's members.
+#include "clientcore.h"
+#include "connection.h"
+#include "frame.h"
+#include "room.h"
+
+#include <QJsonArray>
+#include <QJsonObject>
+#include <QSignalSpy>
+#include <QTest>
+
+using namespace Hallway;
+
+namespace {
+const QString kRoom = QStringLiteral("lobby");
+
+QJsonObject member(const QString &id)
+{
+    return QJsonObject{{"id", id}, {"metadata", QJsonObject{{"userId", id.left(1)}, {"username", id}}}};
+}
+
+QByteArray update(const QString &type, const QString &id, qint64 timestamp)
+{
+    return Frame::encodePush(QStringLiteral("rt/presence-update"),
+                             QJsonObject{{"type", type}, {"connectionId", id}, {"roomName", kRoom},
+                                         {"timestamp", double(timestamp)}});
+}
+
+// The server side of the test: requests the core sent, answered in order by command.
+class FakeServer
+{
+public:
+    explicit FakeServer(Connection *conn) : m_conn(conn)
+    {
+        conn->setFrameSink([this](const QByteArray &frame) {
+            const Frame::ParseResult parsed = Frame::parse(frame);
+            if (parsed.ok && parsed.frame.hasId())
+                m_sent.append(parsed.frame);
+        });
+    }
+
+    bool answer(const QString &command, const QJsonValue &payload)
+    {
+        for (int i = 0; i < m_sent.size(); ++i) {
+            if (m_sent.at(i).command != command)
+                continue;
+            const Frame request = m_sent.takeAt(i);
+            m_conn->processIncoming(Frame::encodeRequest(qint64(request.id.toDouble()), command, payload));
+            return true;
+        }
+        return false;
+    }
+
+    // The core's snapshot requests, answered with this room set (presence set = the same ids).
+    bool answerSnapshot(const QStringList &ids)
+    {
+        QJsonArray roomSet;
+        QJsonArray presenceSet;
+        for (const QString &id : ids) {
+            roomSet.append(member(id));
+            presenceSet.append(id);
+        }
+        return answer(QStringLiteral("rt/subscribe-presence"), QJsonObject{{"success", true}, {"present", roomSet}, {"states", QJsonObject()}})
+            && answer(QStringLiteral("rt/get-presence-state"), QJsonObject{{"success", true}, {"present", presenceSet}, {"states", QJsonObject()}});
+    }
+
+    void answerLookups()
+    {
+        while (!m_sent.isEmpty()) {
+            const auto it = std::find_if(m_sent.cbegin(), m_sent.cend(), [](const Frame &f) {
+                return f.command == QLatin1String("rt/get-connection-metadata");
+            });
+            if (it == m_sent.cend())
+                return;
+            const QString id = it->payload.toObject().value("connectionId").toString();
+            answer(it->command, QJsonObject{{"metadata", member(id).value("metadata")}});
+        }
+    }
+
+private:
+    Connection *m_conn;
+    QList<Frame> m_sent;
+};
+
+QStringList sorted(QStringList list)
+{
+    list.sort();
+    return list;
+}
+QStringList sorted(const QSet<QString> &set) { return sorted(QStringList(set.cbegin(), set.cend())); }
+} // namespace
+
+class TestClientCore : public QObject
+{
+    Q_OBJECT
+
+    std::unique_ptr<ClientCore> m_core;
+    std::unique_ptr<FakeServer> m_server;
+    std::unique_ptr<Room> m_room;
+
+    // Online as "me1", subscribed to lobby with these members, a Room fed by the core.
+    void start(const QStringList &members)
+    {
+        ConnectionOptions options;
+        options.membershipCheckMs = 0;
+        m_core = std::make_unique<ClientCore>(options);
+        m_server = std::make_unique<FakeServer>(m_core->connection());
+        m_room = std::make_unique<Room>(kRoom);
+        connect(m_core.get(), &ClientCore::presenceEvent, m_room.get(), &Room::apply);
+        connect(m_core.get(), &ClientCore::presenceSnapshot, m_room.get(),
+                [this](const PresenceSnapshot &s) { m_room->applySnapshot(s); });
+        m_core->connection()->processIncoming(R"({"command":"rt/assign-id","payload":"me1"})");
+        QCOMPARE(m_core->linkState().status, int(Connection::Status::Online));
+        bool done = false;
+        m_core->subscribePresence(kRoom, [&done](const QJsonValue &, const RtError &e) { done = e.isNull(); });
+        QVERIFY(m_server->answerSnapshot(members));
+        QVERIFY(done);
+    }
+
+    void push(const QString &type, const QString &id, qint64 timestamp)
+    {
+        m_core->connection()->processIncoming(update(type, id, timestamp));
+        m_server->answerLookups();
+    }
+
+    QStringList coreMembers() const { return sorted(m_core->memberIds(kRoom)); }
+    QStringList roomMembers() const { return sorted(m_room->members()->connectionIds()); }
+
+    // A snapshot the core takes again now, whose room set is `listed`.
+    void resnapshot(const QStringList &listed)
+    {
+        bool done = false;
+        m_core->subscribePresence(kRoom, [&done](const QJsonValue &, const RtError &e) { done = e.isNull(); });
+        QVERIFY(m_server->answerSnapshot(listed));
+        QVERIFY(done);
+    }
+
+private Q_SLOTS:
+    void cleanup()
+    {
+        m_room.reset();
+        m_server.reset();
+        m_core.reset();
+    }
+
+    void departedNeverResurrectedBySnapshot()
+    {
+        start({"me1", "a1", "b1"});
+        QCOMPARE(coreMembers(), (QStringList{"a1", "b1", "me1"}));
+        push("leave", "b1", 200);
+        QCOMPARE(coreMembers(), (QStringList{"a1", "me1"}));
+        // A snapshot taken in the server's cleanup window still lists b1 (PROTOCOL.md §12.14).
+        resnapshot({"me1", "a1", "b1", "c1"});
+        QCOMPARE(coreMembers(), (QStringList{"a1", "c1", "me1"}));
+        QCOMPARE(roomMembers(), coreMembers());
+    }
+
+    void staleCopiesAndRealRejoin()
+    {
+        start({"me1"});
+        QSignalSpy events(m_core.get(), &ClientCore::presenceEvent);
+        push("join", "a1", 100);
+        push("leave", "a1", 200);
+        push("join", "a1", 150); // a stale join copy: ignored
+        QCOMPARE(coreMembers(), (QStringList{"me1"}));
+        QCOMPARE(events.count(), 2);
+        push("join", "a1", 300); // rt/leave-room then rt/join-room keeps the id
+        QCOMPARE(coreMembers(), (QStringList{"a1", "me1"}));
+        push("leave", "a1", 200); // a late duplicate of the old leave
+        QCOMPARE(coreMembers(), (QStringList{"a1", "me1"}));
+        QCOMPARE(events.count(), 3);
+        QCOMPARE(roomMembers(), coreMembers());
+        // Re-joined, a1 is no longer departed: a later snapshot keeps it.
+        resnapshot({"me1", "a1"});
+        QCOMPARE(coreMembers(), (QStringList{"a1", "me1"}));
+        QCOMPARE(roomMembers(), coreMembers());
+    }
+
+    void leaveDuringSnapshotWins()
+    {
+        start({"me1", "a1"});
+        bool done = false;
+        m_core->subscribePresence(kRoom, [&done](const QJsonValue &, const RtError &e) { done = e.isNull(); });
+        push("leave", "a1", 500); // while the snapshot is in flight
+        QVERIFY(m_server->answerSnapshot({"me1", "a1"}));
+        QVERIFY(done);
+        QCOMPARE(coreMembers(), (QStringList{"me1"}));
+        QCOMPARE(roomMembers(), coreMembers());
+    }
+};
+
+QTEST_GUILESS_MAIN(TestClientCore)
+#include "tst_clientcore.moc"
