@@ -4,7 +4,7 @@
 // RtError, times commands out, answers the JSON heartbeat, watches for missing server pings,
 // and reconnects with jittered backoff over a failover list of URLs. Commands issued while not
 // ready wait in a queue that the owner releases with markReady() (after its resync). It knows
-// nothing of rooms, models or QML; PresenceClient owns one.
+// nothing of rooms, models or QML; ClientCore owns one, on the client's worker thread.
 #include "backoff.h"
 #include "connectionoptions.h"
 #include "frame.h"
