@@ -2,7 +2,6 @@
 // events and snapshots are in clientcore_presence.cpp, the resync in clientcore_resync.cpp.
 #include "clientcore_p.h"
 #include "errorcodes.h"
-#include "handshakeerror.h"
 #include "logging.h"
 
 #include <QJsonDocument>
