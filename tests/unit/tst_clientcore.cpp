@@ -2,10 +2,12 @@
 // answers through Connection::processIncoming, the path a socket's frames take. Covers the
 // membership rules ClientCore alone owns (departures.h): a departed id never comes back
 // through a snapshot, a stale join or leave copy changes nothing, a real re-join does; and a
-// Room fed what the core emits lists exactly the core's members.
+// Room fed what the core emits lists exactly the core's members. The snapshot conversions
+// (presencesnapshot.h) are also checked on their own.
 #include "clientcore.h"
 #include "connection.h"
 #include "frame.h"
+#include "presencesnapshot.h"
 #include "room.h"
 
 #include <QJsonArray>
@@ -190,6 +192,69 @@ private Q_SLOTS:
         QVERIFY(done);
         QCOMPARE(coreMembers(), (QStringList{"me1"}));
         QCOMPARE(roomMembers(), coreMembers());
+    }
+
+    void readRoomSetCutsGhostsNotSelf()
+    {
+        const QJsonObject big{{"blob", QString(600, QLatin1Char('x'))}};
+        const QJsonObject sub{{"present", QJsonArray{member("me1"), member("a1"), member("a1"), member("ghost"),
+                                                     QJsonObject{{"id", "b1"}, {"metadata", big}}, QJsonObject{{"id", ""}}}},
+                              {"states", QJsonObject{{"a1", QJsonObject{{"status", "away"}}}}}};
+        const QJsonObject gps{{"present", QJsonArray{"a1", "b1"}},
+                              {"states", QJsonObject{{"a1", QJsonObject{{"status", "busy"}}}, {"b1", big}}}};
+        const RoomSetReading r = readRoomSet(sub, gps, true, "me1", 512);
+        QStringList ids;
+        for (const MemberInfo &m : r.members)
+            ids << m.connectionId;
+        // Our own id is never cut (the set may predate our join); the ghost is; duplicates and
+        // empty ids go; b1's oversized metadata becomes null.
+        QCOMPARE(ids, (QStringList{"me1", "a1", "b1"}));
+        QCOMPARE(r.members.at(2).metadata, QJsonValue(QJsonValue::Null));
+        QVERIFY(!r.pristine);
+        // States come from the presence-set reply, oversized ones dropped.
+        QCOMPARE(r.states, (QJsonObject{{"a1", QJsonObject{{"status", "busy"}}}}));
+        QCOMPARE(r.oversized.size(), 2);
+        QCOMPARE(r.oversized.at(0).owner, QStringLiteral("b1"));
+
+        // Without a presence set nothing is cut and the subscribe reply's states count.
+        const RoomSetReading plain = readRoomSet(sub, {}, false, "me1", 0);
+        QCOMPARE(plain.members.size(), 4);
+        QCOMPARE(plain.states.value("a1").toObject().value("status").toString(), QStringLiteral("away"));
+    }
+
+    void buildSnapshotDropsExcludedAndFillsMetadata()
+    {
+        const QList<MemberInfo> candidates{{"a1", QJsonValue::Null}, {"b1", member("b1").value("metadata")}, {"gone", QJsonValue::Null}};
+        const QJsonObject states{{"a1", QJsonObject{{"status", "away"}}}, {"gone", QJsonObject{{"status", "busy"}}}};
+        QSet<QString> members;
+        const PresenceSnapshot snap = buildSnapshot(
+            kRoom, true, candidates, states, QJsonArray{member("a1")}, true,
+            [](const QString &id) { return id == QLatin1String("gone"); },
+            [](const QString &id) -> std::optional<QJsonValue> {
+                if (id == QLatin1String("a1"))
+                    return QJsonValue(QJsonObject{{"userId", "a"}});
+                return std::nullopt;
+            },
+            members);
+        QCOMPARE(snap.members.size(), 2);
+        QCOMPARE(snap.members.at(0).metadata.toObject().value("userId").toString(), QStringLiteral("a"));
+        QCOMPARE(members, (QSet<QString>{"a1", "b1"}));
+        QCOMPARE(snap.states.keys(), (QStringList{"a1"}));
+        QVERIFY(snap.serverList.isEmpty()); // changed from the server's list: not handed on
+        QVERIFY(snap.resync);
+    }
+
+    void presenceEventFromUpdateReadsTheWireForm()
+    {
+        const auto ev = presenceEventFromUpdate(QJsonObject{{"type", "state"}, {"connectionId", "a1"}, {"roomName", kRoom},
+                                                            {"timestamp", 1234.0}});
+        QVERIFY(ev);
+        QCOMPARE(ev->type, PresenceEvent::Type::State);
+        QCOMPARE(ev->room, kRoom);
+        QCOMPARE(ev->timestamp, 1234);
+        QVERIFY(ev->state.isNull()); // missing state reads as null (a clear)
+        QTest::ignoreMessage(QtWarningMsg, "unknown presence event type \"wave\"");
+        QVERIFY(!presenceEventFromUpdate(QJsonObject{{"type", "wave"}, {"connectionId", "a1"}}));
     }
 };
 
