@@ -5,6 +5,8 @@
 // thread; PresenceClient (GUI thread) calls it through queued invocations and receives its
 // signals through one ordered, sliced inbox (docs/threading.md). It knows nothing of QML or
 // models; results go to a Done callback that is called exactly once, on the worker thread.
+// It owns the membership rules (who is present, who never comes back: departures.h); the
+// models apply what it emits. Its private half is clientcore_p.h.
 #include "connectionoptions.h"
 #include "connectionstatus.h"
 #include "presencetypes.h"
@@ -12,6 +14,7 @@
 #include <QJsonArray>
 #include <QJsonObject>
 #include <QObject>
+#include <QSet>
 #include <QUrl>
 #include <functional>
 #include <memory>
@@ -43,6 +46,8 @@ public:
     LinkState linkState() const;
     Connection *connection() const; // tests and the fuzzer
     QJsonValue cachedMetadata(const QString &connectionId) const; // thread-safe
+    // The members we have told the models of (worker thread only; tests and the fuzzer).
+    QSet<QString> memberIds(const QString &room) const;
 
     void setOptions(const ConnectionOptions &options);
     void setUrls(const QList<QUrl> &urls);

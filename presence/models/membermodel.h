@@ -3,9 +3,10 @@
 // (connection id, who it belongs to, its raw presence state and the status derived from it).
 // Owned by its Room, which is the only writer: Room applies presence events and snapshot
 // diffs through the mutators below, each of which emits a precise insert, remove or
-// dataChanged carrying only the roles that changed. Lookup by connection id is O(1) through
-// a QHash id→row; removal shifts the rows after it (memmove) and re-indexes them. It knows
-// nothing of sockets. UserModel groups these rows into people.
+// dataChanged carrying only the roles that changed. Rows are KeyedRows (keyedrows.h): found by
+// connection id in O(log n), and a removal shifts row pointers without re-indexing the rows
+// after it. It knows nothing of sockets and decides no membership (ClientCore does; Room
+// applies what it emits). UserModel groups these rows into people.
 #include <QAbstractListModel>
 #include <QHash>
 #include <QJsonObject>
@@ -64,7 +65,7 @@ public:
     int count() const { return m_rows.size(); }
     QString selfConnectionId() const { return m_selfId; }
 
-    // Reading (C++): O(1).
+    // Reading (C++): contains() is a hash lookup; rowOf() and find() a binary search.
     bool contains(const QString &connectionId) const { return m_rows.contains(connectionId); }
     int rowOf(const QString &connectionId) const { return m_rows.rowOf(connectionId); }
     const Member &at(int row) const { return m_rows.at(row); }

@@ -30,7 +30,6 @@ struct ModelOptions {
                                       // (its HALLWAY_HISTORY, bounded in bytes too), up to what we show
     int maxMessages = 1000;           // rows kept per room; the oldest are dropped first
     int headerRunMs = 5 * 60 * 1000;  // messages by one sender within this gap form one run (showHeader)
-    int departedMemory = 4096;        // connection ids remembered as departed per room (ghost guard)
     int idleTimeoutMs = 5 * 60 * 1000; // ActivityMonitor: idle after this long without input
     bool allowHttpAvatars = false;    // accept http:// avatars too (local development); https only by default
 };

@@ -129,10 +129,10 @@ void Room::apply(const PresenceEvent &event)
         return;
     switch (event.type) {
     case PresenceEvent::Type::Join:
-        join(event.connectionId, event.metadata, event.timestamp, true);
+        join(event.connectionId, event.metadata, true);
         break;
     case PresenceEvent::Type::Leave:
-        leave(event.connectionId, event.timestamp);
+        leave(event.connectionId);
         break;
     case PresenceEvent::Type::State:
         setState(event.connectionId, event.state);
@@ -140,18 +140,8 @@ void Room::apply(const PresenceEvent &event)
     }
 }
 
-void Room::join(const QString &id, const QJsonValue &metadata, qint64 timestamp, bool notify)
+void Room::join(const QString &id, const QJsonValue &metadata, bool notify)
 {
-    const auto departed = m_departed.constFind(id);
-    if (departed != m_departed.constEnd()) {
-        // A join older than the leave we saw is a stale copy; a newer one is a real re-join
-        // of the same connection (rt/leave-room then rt/join-room keeps the id).
-        if (timestamp <= 0 || (*departed > 0 && timestamp <= *departed))
-            return;
-        m_departed.erase(departed);
-    }
-    if (timestamp > 0)
-        m_joinedAt.insert(id, qMax(timestamp, m_joinedAt.value(id)));
     if (m_members->contains(id)) { // a repeated join: at most new metadata
         if (metadata.isObject())
             setMemberMetadata(id, metadata);
@@ -166,14 +156,9 @@ void Room::join(const QString &id, const QJsonValue &metadata, qint64 timestamp,
     }
 }
 
-void Room::leave(const QString &id, qint64 timestamp)
+void Room::leave(const QString &id)
 {
-    // A leave older than this connection's last join is a late duplicate (§12.2, §12.4).
-    if (timestamp > 0 && timestamp < m_joinedAt.value(id, 0))
-        return;
-    markDeparted(id, timestamp);
     m_earlyStates.remove(id);
-    m_joinedAt.remove(id);
     const MemberModel::Member *m = m_members->find(id);
     if (!m)
         return;
@@ -189,8 +174,6 @@ void Room::leave(const QString &id, qint64 timestamp)
 
 void Room::setState(const QString &id, const QJsonValue &state)
 {
-    if (m_departed.contains(id))
-        return;
     if (!m_members->contains(id)) { // before its join (or its metadata) arrived
         if (m_earlyStates.size() < kMaxEarlyStates || m_earlyStates.contains(id))
             m_earlyStates.insert(id, state);
@@ -202,16 +185,6 @@ void Room::setState(const QString &id, const QJsonValue &state)
         const MemberModel::Member *m = m_members->find(id);
         Q_EMIT memberStateChanged(id, m->userId, m->name);
     }
-}
-
-void Room::markDeparted(const QString &id, qint64 timestamp)
-{
-    if (!m_departed.contains(id)) {
-        m_departedOrder.enqueue(id);
-        while (m_departedOrder.size() > qMax(1, m_options.departedMemory))
-            m_departed.remove(m_departedOrder.dequeue());
-    }
-    m_departed.insert(id, qMax(timestamp, m_departed.value(id, 0)));
 }
 
 QList<MemberInfo> Room::applySnapshot(const PresenceSnapshot &snapshot, int maxNewcomers)
@@ -246,8 +219,8 @@ QList<MemberInfo> Room::applySnapshot(const PresenceSnapshot &snapshot, int maxN
     QList<MemberInfo> newcomers;
     for (const MemberInfo &info : snapshot.members) {
         const QString &id = info.connectionId;
-        if (id.isEmpty() || m_departed.contains(id))
-            continue; // a ghost of the cleanup race (§12.14): seen leaving, never resurrected
+        if (id.isEmpty())
+            continue;
         present.insert(id);
         if (!m_members->contains(id)) {
             newcomers.append(info);
@@ -270,7 +243,7 @@ QList<MemberInfo> Room::applySnapshot(const PresenceSnapshot &snapshot, int maxN
         // and join of ours while it was under way): if the server forgot us, the client's
         // membership check reconnects.
         if (!present.contains(id) && id != self)
-            leave(id, 0);
+            leave(id);
     }
     m_earlyStates.clear();
     m_quietPeople = false;
@@ -280,14 +253,9 @@ QList<MemberInfo> Room::applySnapshot(const PresenceSnapshot &snapshot, int maxN
 void Room::addMembers(const QList<MemberInfo> &newcomers, const QJsonObject &states)
 {
     // Newcomers go in as one inserted range (a big room's first snapshot is thousands of rows).
-    QList<MemberInfo> fresh;
-    fresh.reserve(newcomers.size());
-    for (const MemberInfo &info : newcomers)
-        if (!m_departed.contains(info.connectionId))
-            fresh.append(info);
     // The first snapshot's people arrive quietly (no "joined" rows), however many turns it takes.
     const bool wasQuiet = std::exchange(m_quietPeople, m_quietPeople || !m_announceNewcomers);
-    const QStringList added = m_members->insertMany(fresh, states);
+    const QStringList added = m_members->insertMany(newcomers, states);
     if (!added.isEmpty())
         updateSelfUser();
     m_quietPeople = wasQuiet;
@@ -314,9 +282,7 @@ void Room::ensureSelfListed(const QJsonValue &metadata)
     const QString self = m_members->selfConnectionId();
     if (self.isEmpty() || m_members->contains(self))
         return;
-    m_departed.remove(self); // our own leave before this rejoin
-    m_departedOrder.removeAll(self);
-    join(self, metadata, 0, false);
+    join(self, metadata, false);
 }
 
 void Room::setMemberMetadata(const QString &connectionId, const QJsonValue &metadata)

@@ -5,8 +5,9 @@
 // socket: sending goes through a SendFunction the Session wires to chat:send, and our
 // presence state through TypingPublisher's sink. apply() is idempotent (a repeated join,
 // leave or state changes nothing); applySnapshot() diffs the member list against the
-// snapshot with inserts, removals and role-precise dataChanged only, never re-adds a
-// connection id it has seen leave (PROTOCOL.md §12.14 ghosts) and never resets.
+// snapshot with inserts, removals and role-precise dataChanged only, and never resets. Room
+// decides no membership itself: ClientCore owns which ids are present and which never come
+// back (departures.h), and the events and snapshots it emits already say so.
 //
 // Offline (see usermodel.h, rule g): while our link is down (setPresenceKnown(false), from the
 // Session) the rows stay, frozen, and presenceKnown says they are not current; people who were
@@ -34,7 +35,6 @@
 #include <QHash>
 #include <QJsonArray>
 #include <QObject>
-#include <QQueue>
 #include <QSet>
 #include <QStringList>
 #include <QtQml/qqmlregistration.h>
@@ -147,10 +147,9 @@ Q_SIGNALS:
     void userActivity(); // the person sent a message: activity for automatic away (rule f)
 
 private:
-    void join(const QString &connectionId, const QJsonValue &metadata, qint64 timestamp, bool notify);
-    void leave(const QString &connectionId, qint64 timestamp);
+    void join(const QString &connectionId, const QJsonValue &metadata, bool notify);
+    void leave(const QString &connectionId);
     void setState(const QString &connectionId, const QJsonValue &state);
-    void markDeparted(const QString &connectionId, qint64 timestamp);
     void syncTyping(const QString &connectionId);
     void updateSelfUser();
     void send(const QString &localId, const QString &text, const QString &clientId);
@@ -184,9 +183,6 @@ private:
     qint64 m_outageQuietUntil = 0;          // steady clock ms; 0 = the outage is not over
     Clock m_clock;
 
-    QHash<QString, qint64> m_departed;      // connection id -> leave timestamp (0 = unknown)
-    QQueue<QString> m_departedOrder;        // bounded memory, oldest forgotten first
-    QHash<QString, qint64> m_joinedAt;      // last join event timestamp per present connection
     QHash<QString, QJsonValue> m_earlyStates; // states that arrived before their join
 };
 

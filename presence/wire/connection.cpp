@@ -380,10 +380,11 @@ void Connection::drainInbox()
 void Connection::handleData(const QByteArray &utf8)
 {
     // Every presence event also comes as an rt/subscription-message copy on
-    // rt:presence:updates:<room> (PROTOCOL.md §6.1); drop it before paying for a parse.
+    // presenceChannelPrefix + <room> (PROTOCOL.md §6.1); drop it before paying for a parse.
     // Anything not matching this exact prefix still takes the full path below.
-    static const QByteArray presenceCopy = QByteArrayLiteral(
-        "{\"command\":\"rt/subscription-message\",\"payload\":{\"channel\":\"rt:presence:updates:");
+    static const QByteArray presenceCopy =
+        QByteArrayLiteral("{\"command\":\"rt/subscription-message\",\"payload\":{\"channel\":\"")
+        + presenceChannelPrefix;
     if (utf8.startsWith(presenceCopy))
         return;
     if (finishSuccessOnly(utf8))
@@ -494,8 +495,19 @@ void Connection::watchdogTick()
 
 void Connection::sendPush(const QString &command)
 {
-    if (m_socket)
-        m_socket->sendTextMessage(QString::fromUtf8(Frame::encodePush(command)));
+    sendText(Frame::encodePush(command));
+}
+
+bool Connection::sendText(const QByteArray &utf8)
+{
+    if (m_socket) {
+        m_socket->sendTextMessage(QString::fromUtf8(utf8));
+        return true;
+    }
+    if (!m_frameSink)
+        return false;
+    m_frameSink(utf8);
+    return true;
 }
 
 qint64 Connection::request(const QString &command, const QJsonValue &payload, ResultFn done,
@@ -536,11 +548,11 @@ qint64 Connection::request(const QString &command, const QJsonValue &payload, Re
 
 void Connection::send(Pending &pending)
 {
-    if (!m_socket)
+    if (!m_socket && !m_frameSink)
         return;
-    pending.sent = true;
+    pending.sent = true; // before the sink runs: a sink may answer at once
     qCDebug(lcWire) << "->" << pending.id << pending.command;
-    m_socket->sendTextMessage(QString::fromUtf8(pending.encoded));
+    sendText(pending.encoded);
 }
 
 void Connection::flush(bool priorityOnly)

@@ -4,7 +4,7 @@
 // RtError, times commands out, answers the JSON heartbeat, watches for missing server pings,
 // and reconnects with jittered backoff over a failover list of URLs. Commands issued while not
 // ready wait in a queue that the owner releases with markReady() (after its resync). It knows
-// nothing of rooms, models or QML; PresenceClient owns one.
+// nothing of rooms, models or QML; ClientCore owns one, on the client's worker thread.
 #include "backoff.h"
 #include "connectionoptions.h"
 #include "connectionstatus.h"
@@ -75,6 +75,14 @@ public:
     // Handles one incoming frame as if the current socket had received it (size cap, parse,
     // dispatch). For tests and the fuzzer (tests/fuzz); the socket path uses the same code.
     void processIncoming(const QByteArray &utf8);
+    // Tests and the fuzzer: while no socket is open, outgoing frames go to sink instead, as if
+    // sent, so their replies (fed through processIncoming) reach the real reply path.
+    using FrameSink = std::function<void(const QByteArray &utf8)>;
+    void setFrameSink(FrameSink sink) { m_frameSink = std::move(sink); }
+
+    // The server copies every presence event to this channel (PROTOCOL.md §6.1, §12.1); the
+    // one spelling for everything that recognises the copy.
+    static constexpr char presenceChannelPrefix[] = "rt:presence:updates:";
 
     // Sends (or queues) a command; done runs exactly once. Returns the request id.
     qint64 request(const QString &command, const QJsonValue &payload, ResultFn done,
@@ -113,6 +121,7 @@ private:
     void handleFrame(const Frame &frame);
     void handleAssignId(const QJsonValue &payload);
     void sendPush(const QString &command);
+    bool sendText(const QByteArray &utf8);
     void send(Pending &pending);
     void flush(bool priorityOnly);
     void finish(qint64 id, const QJsonValue &result, const RtError &error);
@@ -134,6 +143,7 @@ private:
     bool m_autoReady = true;
 
     QPointer<QWebSocket> m_socket;
+    FrameSink m_frameSink;          // tests: stands in for the socket while there is none
     QList<QByteArray> m_inbox;      // frames received, not yet handled (see incomingSliceMs)
     qsizetype m_inboxHead = 0;
     bool m_drainScheduled = false;

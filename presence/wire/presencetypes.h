@@ -25,8 +25,9 @@ struct MemberInfo {
     QJsonValue metadata; // usually {userId, username, avatar?}; may be null
 };
 
-// One rt/presence-update push, already de-duplicated of its rt/subscription-message copy.
-// For joins the client has resolved the newcomer's metadata before emitting it.
+// One rt/presence-update push, already de-duplicated of its rt/subscription-message copy and
+// of stale join/leave copies (departures.h). For joins the client has resolved the
+// newcomer's metadata before emitting it.
 struct PresenceEvent {
     enum class Type { Join, Leave, State };
     Type type = Type::Join;
@@ -39,7 +40,8 @@ struct PresenceEvent {
 
 // The truth about a room after (re)subscribing: the members present with metadata and the
 // states map. The client has already reconciled it (room set ∩ presence set, plus events
-// seen while the snapshot was in flight), so a Room can diff its rows against it.
+// seen while the snapshot was in flight, minus ids seen leaving: departures.h), so a Room
+// can diff its rows against it.
 struct PresenceSnapshot {
     QString room;
     QList<MemberInfo> members;

@@ -1,0 +1,188 @@
+#include "presencesnapshot.h"
+#include "logging.h"
+
+namespace Hallway {
+
+namespace {
+const QString kId = QStringLiteral("id");
+const QString kMetadata = QStringLiteral("metadata");
+const QString kPresent = QStringLiteral("present");
+const QString kStates = QStringLiteral("states");
+
+bool exceeds(const QJsonValue &value, qint64 limit, qint64 &used)
+{
+    switch (value.type()) {
+    case QJsonValue::String:
+        used += value.toString().size() + 2;
+        break;
+    case QJsonValue::Array: {
+        const QJsonArray a = value.toArray();
+        used += 2;
+        for (const QJsonValue &v : a)
+            if (exceeds(v, limit, ++used))
+                return true;
+        break;
+    }
+    case QJsonValue::Object: {
+        const QJsonObject o = value.toObject();
+        used += 2;
+        for (auto it = o.begin(); it != o.end(); ++it) {
+            used += it.key().size() + 4;
+            if (used > limit || exceeds(it.value(), limit, used))
+                return true;
+        }
+        break;
+    }
+    default:
+        used += 8;
+        break;
+    }
+    return used > limit;
+}
+
+QSet<QString> idSet(const QJsonArray &ids)
+{
+    QSet<QString> out;
+    out.reserve(ids.size());
+    for (const QJsonValue &id : ids)
+        out.insert(id.toString());
+    return out;
+}
+
+bool isUnset(const QJsonValue &value)
+{
+    return value.isNull() || value.isUndefined();
+}
+} // namespace
+
+BarrierPtr makeBarrier(std::function<void()> done)
+{
+    auto b = std::make_shared<Barrier>();
+    b->done = std::move(done);
+    return b;
+}
+
+bool jsonExceeds(const QJsonValue &value, qint64 limit)
+{
+    qint64 used = 0;
+    return limit > 0 && exceeds(value, limit, used);
+}
+
+std::optional<PresenceEvent> presenceEventFromUpdate(const QJsonValue &payload)
+{
+    const QJsonObject o = payload.toObject();
+    PresenceEvent ev;
+    const QString type = o.value(QStringLiteral("type")).toString();
+    if (type == QLatin1String("join")) {
+        ev.type = PresenceEvent::Type::Join;
+    } else if (type == QLatin1String("leave")) {
+        ev.type = PresenceEvent::Type::Leave;
+    } else if (type == QLatin1String("state")) {
+        ev.type = PresenceEvent::Type::State;
+    } else {
+        qCWarning(lcPresence) << "unknown presence event type" << type;
+        return std::nullopt;
+    }
+    ev.room = o.value(QStringLiteral("roomName")).toString();
+    ev.connectionId = o.value(QStringLiteral("connectionId")).toString();
+    ev.state = o.value(QStringLiteral("state"));
+    if (ev.state.isUndefined())
+        ev.state = QJsonValue::Null;
+    ev.timestamp = qint64(o.value(QStringLiteral("timestamp")).toDouble());
+    return ev;
+}
+
+RoomSetReading readRoomSet(const QJsonObject &subscribeReply, const QJsonObject &presenceReply,
+                           bool havePresenceSet, const QString &self, qint64 maxItemBytes)
+{
+    RoomSetReading r;
+    const QSet<QString> presenceSet = idSet(presenceReply.value(kPresent).toArray());
+    const QJsonArray serverList = subscribeReply.value(kPresent).toArray();
+    r.members.reserve(serverList.size());
+    r.ids.reserve(serverList.size());
+    r.metadata.reserve(serverList.size());
+    for (const QJsonValue &entry : serverList) {
+        const QJsonObject m = entry.toObject();
+        const QString id = m.value(kId).toString();
+        if (id.isEmpty() || r.ids.contains(id)) {
+            r.pristine = false;
+            continue;
+        }
+        QJsonValue meta = m.value(kMetadata);
+        if (jsonExceeds(meta, maxItemBytes)) {
+            r.oversized.append({"metadata", id});
+            meta = QJsonValue::Null;
+            r.pristine = false;
+        }
+        r.metadata.append({id, meta});
+        if (havePresenceSet && !presenceSet.contains(id) && id != self) {
+            r.pristine = false; // a ghost of a crashed instance
+            continue;
+        }
+        r.members.append({id, meta});
+        r.ids.insert(id);
+    }
+    // Both replies carry the states of the presence set; the presence-set reply's go with the
+    // set that cut the list.
+    r.states = (havePresenceSet ? presenceReply : subscribeReply).value(kStates).toObject();
+    for (auto it = r.states.begin(); it != r.states.end();) {
+        if (jsonExceeds(it.value(), maxItemBytes)) {
+            r.oversized.append({"presence state", it.key()});
+            it = r.states.erase(it);
+        } else {
+            ++it;
+        }
+    }
+    return r;
+}
+
+void overlayStates(QJsonObject &states, const QHash<QString, QJsonValue> &newer)
+{
+    for (auto it = newer.cbegin(); it != newer.cend(); ++it) {
+        if (isUnset(it.value()))
+            states.remove(it.key());
+        else
+            states.insert(it.key(), it.value());
+    }
+}
+
+PresenceSnapshot buildSnapshot(const QString &room, bool resync, const QList<MemberInfo> &candidates,
+                               const QJsonObject &states, const QJsonArray &serverList, bool pristine,
+                               const IdPredicate &excluded, const MetadataLookup &knownMetadata,
+                               QSet<QString> &members)
+{
+    PresenceSnapshot snapshot;
+    snapshot.room = room;
+    snapshot.resync = resync;
+    members.clear();
+    members.reserve(candidates.size());
+    snapshot.members.reserve(candidates.size());
+    bool unchanged = pristine;
+    for (MemberInfo m : candidates) {
+        if (excluded(m.connectionId)) {
+            unchanged = false;
+            continue;
+        }
+        if (isUnset(m.metadata)) {
+            if (const std::optional<QJsonValue> known = knownMetadata(m.connectionId)) {
+                m.metadata = *known;
+                unchanged = false;
+            }
+        }
+        members.insert(m.connectionId);
+        snapshot.members.append(m);
+    }
+    if (unchanged)
+        snapshot.serverList = serverList;
+    // States of non-members are dropped; usually there are none, and the object is shared.
+    snapshot.states = states;
+    for (auto s = snapshot.states.begin(); s != snapshot.states.end();) {
+        if (members.contains(s.key()))
+            ++s;
+        else
+            s = snapshot.states.erase(s);
+    }
+    return snapshot;
+}
+
+} // namespace Hallway

@@ -1,0 +1,83 @@
+#pragma once
+// The wire side's presence conversions, free of sockets and signals so tests and the fuzzer
+// (tests/fuzz/fuzz_events.cpp) run the very code ClientCore runs:
+//  - an rt/presence-update payload becomes a PresenceEvent;
+//  - a snapshot's replies (rt/subscribe-presence's room set, rt/get-presence-state's presence
+//    set) are read into candidate members and states (readRoomSet), corrected by the events
+//    seen while they were in flight (ClientCore), and turned into the PresenceSnapshot a room
+//    gets (buildSnapshot).
+// Barrier counts the outstanding parts of a multi-request step (a snapshot, a resync).
+#include "presencetypes.h"
+
+#include <QJsonObject>
+#include <QPair>
+#include <QSet>
+#include <functional>
+#include <memory>
+#include <optional>
+
+namespace Hallway {
+
+// Runs done() once when every part added has arrived and the caller released its own hold.
+struct Barrier {
+    int pending = 1; // the caller's own hold, released by release()
+    std::function<void()> done;
+    void add() { ++pending; }
+    void arrive()
+    {
+        if (--pending == 0 && done) {
+            auto fn = std::move(done);
+            fn();
+        }
+    }
+    void release() { arrive(); }
+};
+using BarrierPtr = std::shared_ptr<Barrier>;
+BarrierPtr makeBarrier(std::function<void()> done);
+
+// Whether value's compact JSON would exceed limit bytes (never, for limit <= 0), without
+// serialising it: the walk stops as soon as the estimate passes the limit.
+bool jsonExceeds(const QJsonValue &value, qint64 limit);
+
+// The event an rt/presence-update payload describes; nullopt for an unknown type. Room and
+// connection id may be empty (the caller drops such events). A missing state reads as null.
+std::optional<PresenceEvent> presenceEventFromUpdate(const QJsonValue &payload);
+
+// A peer's item dropped for its size, for the caller to report.
+struct Oversized {
+    const char *what; // "metadata" or "presence state"
+    QString owner;    // connection id
+};
+
+// What a snapshot's replies say, before the events seen meanwhile correct it.
+struct RoomSetReading {
+    QList<MemberInfo> members;                  // the room set cut to the presence set, in server order
+    QSet<QString> ids;                          // members' ids (unique, never empty)
+    QList<QPair<QString, QJsonValue>> metadata; // every listed id's metadata, cut ones too (for the cache)
+    QJsonObject states;                         // connection id -> state, oversized ones dropped
+    QList<Oversized> oversized;                 // in the order found
+    bool pristine = true;                       // members is exactly the server's list
+};
+
+// subscribeReply: rt/subscribe-presence's {present: [{id, metadata}], states}. presenceReply:
+// rt/get-presence-state's {present: [id], states}, used when havePresenceSet. The presence set
+// cuts crashed instances' ghosts from the room set (PROTOCOL.md §12.7, §12.12); self is never
+// cut (with join and reads pipelined, the set may have been read just before our join wrote it).
+// Items above maxItemBytes become null (metadata) or are dropped (states).
+RoomSetReading readRoomSet(const QJsonObject &subscribeReply, const QJsonObject &presenceReply,
+                           bool havePresenceSet, const QString &self, qint64 maxItemBytes);
+
+// States published while the snapshot was in flight replace the snapshot's; a null clears.
+void overlayStates(QJsonObject &states, const QHash<QString, QJsonValue> &newer);
+
+// The snapshot a room gets: candidates that are not excluded (departed, our own old ids), with
+// metadata from knownMetadata where the server had none, and only members' states. members
+// receives the ids listed. serverList is handed on when the result is exactly that list.
+using IdPredicate = std::function<bool(const QString &connectionId)>;
+using MetadataLookup = std::function<std::optional<QJsonValue>(const QString &connectionId)>;
+PresenceSnapshot buildSnapshot(const QString &room, bool resync, const QList<MemberInfo> &candidates,
+                               const QJsonObject &states, const QJsonArray &serverList, bool pristine,
+                               const IdPredicate &excluded, const MetadataLookup &knownMetadata,
+                               QSet<QString> &members);
+
+} // namespace Hallway

@@ -1,0 +1,262 @@
+// ClientCore without a server: its Connection's frame sink takes what it sends, and the test
+// answers through Connection::processIncoming, the path a socket's frames take. Covers the
+// membership rules ClientCore alone owns (departures.h): a departed id never comes back
+// through a snapshot, a stale join or leave copy changes nothing, a real re-join does; and a
+// Room fed what the core emits lists exactly the core's members. The snapshot conversions
+// (presencesnapshot.h) are also checked on their own.
+#include "clientcore.h"
+#include "connection.h"
+#include "frame.h"
+#include "presencesnapshot.h"
+#include "room.h"
+
+#include <QJsonArray>
+#include <QJsonObject>
+#include <QSignalSpy>
+#include <QTest>
+
+using namespace Hallway;
+
+namespace {
+const QString kRoom = QStringLiteral("lobby");
+
+QJsonObject member(const QString &id)
+{
+    return QJsonObject{{"id", id}, {"metadata", QJsonObject{{"userId", id.left(1)}, {"username", id}}}};
+}
+
+QByteArray update(const QString &type, const QString &id, qint64 timestamp)
+{
+    return Frame::encodePush(QStringLiteral("rt/presence-update"),
+                             QJsonObject{{"type", type}, {"connectionId", id}, {"roomName", kRoom},
+                                         {"timestamp", double(timestamp)}});
+}
+
+// The server side of the test: requests the core sent, answered in order by command.
+class FakeServer
+{
+public:
+    explicit FakeServer(Connection *conn) : m_conn(conn)
+    {
+        conn->setFrameSink([this](const QByteArray &frame) {
+            const Frame::ParseResult parsed = Frame::parse(frame);
+            if (parsed.ok && parsed.frame.hasId())
+                m_sent.append(parsed.frame);
+        });
+    }
+
+    bool answer(const QString &command, const QJsonValue &payload)
+    {
+        for (int i = 0; i < m_sent.size(); ++i) {
+            if (m_sent.at(i).command != command)
+                continue;
+            const Frame request = m_sent.takeAt(i);
+            m_conn->processIncoming(Frame::encodeRequest(qint64(request.id.toDouble()), command, payload));
+            return true;
+        }
+        return false;
+    }
+
+    // The core's snapshot requests, answered with this room set (presence set = the same ids).
+    bool answerSnapshot(const QStringList &ids)
+    {
+        QJsonArray roomSet;
+        QJsonArray presenceSet;
+        for (const QString &id : ids) {
+            roomSet.append(member(id));
+            presenceSet.append(id);
+        }
+        return answer(QStringLiteral("rt/subscribe-presence"), QJsonObject{{"success", true}, {"present", roomSet}, {"states", QJsonObject()}})
+            && answer(QStringLiteral("rt/get-presence-state"), QJsonObject{{"success", true}, {"present", presenceSet}, {"states", QJsonObject()}});
+    }
+
+    void answerLookups()
+    {
+        while (!m_sent.isEmpty()) {
+            const auto it = std::find_if(m_sent.cbegin(), m_sent.cend(), [](const Frame &f) {
+                return f.command == QLatin1String("rt/get-connection-metadata");
+            });
+            if (it == m_sent.cend())
+                return;
+            const QString id = it->payload.toObject().value("connectionId").toString();
+            answer(it->command, QJsonObject{{"metadata", member(id).value("metadata")}});
+        }
+    }
+
+private:
+    Connection *m_conn;
+    QList<Frame> m_sent;
+};
+
+QStringList sorted(QStringList list)
+{
+    list.sort();
+    return list;
+}
+QStringList sorted(const QSet<QString> &set) { return sorted(QStringList(set.cbegin(), set.cend())); }
+} // namespace
+
+class TestClientCore : public QObject
+{
+    Q_OBJECT
+
+    std::unique_ptr<ClientCore> m_core;
+    std::unique_ptr<FakeServer> m_server;
+    std::unique_ptr<Room> m_room;
+
+    // Online as "me1", subscribed to lobby with these members, a Room fed by the core.
+    void start(const QStringList &members)
+    {
+        ConnectionOptions options;
+        options.membershipCheckMs = 0;
+        m_core = std::make_unique<ClientCore>(options);
+        m_server = std::make_unique<FakeServer>(m_core->connection());
+        m_room = std::make_unique<Room>(kRoom);
+        connect(m_core.get(), &ClientCore::presenceEvent, m_room.get(), &Room::apply);
+        connect(m_core.get(), &ClientCore::presenceSnapshot, m_room.get(),
+                [this](const PresenceSnapshot &s) { m_room->applySnapshot(s); });
+        m_core->connection()->processIncoming(R"({"command":"rt/assign-id","payload":"me1"})");
+        QCOMPARE(m_core->linkState().status, int(Connection::Status::Online));
+        bool done = false;
+        m_core->subscribePresence(kRoom, [&done](const QJsonValue &, const RtError &e) { done = e.isNull(); });
+        QVERIFY(m_server->answerSnapshot(members));
+        QVERIFY(done);
+    }
+
+    void push(const QString &type, const QString &id, qint64 timestamp)
+    {
+        m_core->connection()->processIncoming(update(type, id, timestamp));
+        m_server->answerLookups();
+    }
+
+    QStringList coreMembers() const { return sorted(m_core->memberIds(kRoom)); }
+    QStringList roomMembers() const { return sorted(m_room->members()->connectionIds()); }
+
+    // A snapshot the core takes again now, whose room set is `listed`.
+    void resnapshot(const QStringList &listed)
+    {
+        bool done = false;
+        m_core->subscribePresence(kRoom, [&done](const QJsonValue &, const RtError &e) { done = e.isNull(); });
+        QVERIFY(m_server->answerSnapshot(listed));
+        QVERIFY(done);
+    }
+
+private Q_SLOTS:
+    void cleanup()
+    {
+        m_room.reset();
+        m_server.reset();
+        m_core.reset();
+    }
+
+    void departedNeverResurrectedBySnapshot()
+    {
+        start({"me1", "a1", "b1"});
+        QCOMPARE(coreMembers(), (QStringList{"a1", "b1", "me1"}));
+        push("leave", "b1", 200);
+        QCOMPARE(coreMembers(), (QStringList{"a1", "me1"}));
+        // A snapshot taken in the server's cleanup window still lists b1 (PROTOCOL.md §12.14).
+        resnapshot({"me1", "a1", "b1", "c1"});
+        QCOMPARE(coreMembers(), (QStringList{"a1", "c1", "me1"}));
+        QCOMPARE(roomMembers(), coreMembers());
+    }
+
+    void staleCopiesAndRealRejoin()
+    {
+        start({"me1"});
+        QSignalSpy events(m_core.get(), &ClientCore::presenceEvent);
+        push("join", "a1", 100);
+        push("leave", "a1", 200);
+        push("join", "a1", 150); // a stale join copy: ignored
+        QCOMPARE(coreMembers(), (QStringList{"me1"}));
+        QCOMPARE(events.count(), 2);
+        push("join", "a1", 300); // rt/leave-room then rt/join-room keeps the id
+        QCOMPARE(coreMembers(), (QStringList{"a1", "me1"}));
+        push("leave", "a1", 200); // a late duplicate of the old leave
+        QCOMPARE(coreMembers(), (QStringList{"a1", "me1"}));
+        QCOMPARE(events.count(), 3);
+        QCOMPARE(roomMembers(), coreMembers());
+        // Re-joined, a1 is no longer departed: a later snapshot keeps it.
+        resnapshot({"me1", "a1"});
+        QCOMPARE(coreMembers(), (QStringList{"a1", "me1"}));
+        QCOMPARE(roomMembers(), coreMembers());
+    }
+
+    void leaveDuringSnapshotWins()
+    {
+        start({"me1", "a1"});
+        bool done = false;
+        m_core->subscribePresence(kRoom, [&done](const QJsonValue &, const RtError &e) { done = e.isNull(); });
+        push("leave", "a1", 500); // while the snapshot is in flight
+        QVERIFY(m_server->answerSnapshot({"me1", "a1"}));
+        QVERIFY(done);
+        QCOMPARE(coreMembers(), (QStringList{"me1"}));
+        QCOMPARE(roomMembers(), coreMembers());
+    }
+
+    void readRoomSetCutsGhostsNotSelf()
+    {
+        const QJsonObject big{{"blob", QString(600, QLatin1Char('x'))}};
+        const QJsonObject sub{{"present", QJsonArray{member("me1"), member("a1"), member("a1"), member("ghost"),
+                                                     QJsonObject{{"id", "b1"}, {"metadata", big}}, QJsonObject{{"id", ""}}}},
+                              {"states", QJsonObject{{"a1", QJsonObject{{"status", "away"}}}}}};
+        const QJsonObject gps{{"present", QJsonArray{"a1", "b1"}},
+                              {"states", QJsonObject{{"a1", QJsonObject{{"status", "busy"}}}, {"b1", big}}}};
+        const RoomSetReading r = readRoomSet(sub, gps, true, "me1", 512);
+        QStringList ids;
+        for (const MemberInfo &m : r.members)
+            ids << m.connectionId;
+        // Our own id is never cut (the set may predate our join); the ghost is; duplicates and
+        // empty ids go; b1's oversized metadata becomes null.
+        QCOMPARE(ids, (QStringList{"me1", "a1", "b1"}));
+        QCOMPARE(r.members.at(2).metadata, QJsonValue(QJsonValue::Null));
+        QVERIFY(!r.pristine);
+        // States come from the presence-set reply, oversized ones dropped.
+        QCOMPARE(r.states, (QJsonObject{{"a1", QJsonObject{{"status", "busy"}}}}));
+        QCOMPARE(r.oversized.size(), 2);
+        QCOMPARE(r.oversized.at(0).owner, QStringLiteral("b1"));
+
+        // Without a presence set nothing is cut and the subscribe reply's states count.
+        const RoomSetReading plain = readRoomSet(sub, {}, false, "me1", 0);
+        QCOMPARE(plain.members.size(), 4);
+        QCOMPARE(plain.states.value("a1").toObject().value("status").toString(), QStringLiteral("away"));
+    }
+
+    void buildSnapshotDropsExcludedAndFillsMetadata()
+    {
+        const QList<MemberInfo> candidates{{"a1", QJsonValue::Null}, {"b1", member("b1").value("metadata")}, {"gone", QJsonValue::Null}};
+        const QJsonObject states{{"a1", QJsonObject{{"status", "away"}}}, {"gone", QJsonObject{{"status", "busy"}}}};
+        QSet<QString> members;
+        const PresenceSnapshot snap = buildSnapshot(
+            kRoom, true, candidates, states, QJsonArray{member("a1")}, true,
+            [](const QString &id) { return id == QLatin1String("gone"); },
+            [](const QString &id) -> std::optional<QJsonValue> {
+                if (id == QLatin1String("a1"))
+                    return QJsonValue(QJsonObject{{"userId", "a"}});
+                return std::nullopt;
+            },
+            members);
+        QCOMPARE(snap.members.size(), 2);
+        QCOMPARE(snap.members.at(0).metadata.toObject().value("userId").toString(), QStringLiteral("a"));
+        QCOMPARE(members, (QSet<QString>{"a1", "b1"}));
+        QCOMPARE(snap.states.keys(), (QStringList{"a1"}));
+        QVERIFY(snap.serverList.isEmpty()); // changed from the server's list: not handed on
+        QVERIFY(snap.resync);
+    }
+
+    void presenceEventFromUpdateReadsTheWireForm()
+    {
+        const auto ev = presenceEventFromUpdate(QJsonObject{{"type", "state"}, {"connectionId", "a1"}, {"roomName", kRoom},
+                                                            {"timestamp", 1234.0}});
+        QVERIFY(ev);
+        QCOMPARE(ev->type, PresenceEvent::Type::State);
+        QCOMPARE(ev->room, kRoom);
+        QCOMPARE(ev->timestamp, 1234);
+        QVERIFY(ev->state.isNull()); // missing state reads as null (a clear)
+        QTest::ignoreMessage(QtWarningMsg, "unknown presence event type \"wave\"");
+        QVERIFY(!presenceEventFromUpdate(QJsonObject{{"type", "wave"}, {"connectionId", "a1"}}));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestClientCore)
+#include "tst_clientcore.moc"
