@@ -120,6 +120,7 @@ public:
     ConnectionOptions options;
     QString lastId;
     QSet<QString> ownOldIds;               // our earlier connection ids: never shown again
+    bool roomsEnterMissing = false;        // the server answered ENOTFOUND to rooms:enter
     MetadataCache metaCache;
     QSet<QString> metaTried;               // looked up and failed: use null, do not retry now
     QHash<QString, QList<std::function<void()>>> metaWaiters;
@@ -161,6 +162,11 @@ public:
     void apply(RoomRec &room, const PresenceEvent &ev);
     void takeSnapshot(const QString &roomName, bool resync, Connection::RequestFlags flags, SnapshotFn done,
                       bool alsoJoin = false);
+    void requestEnter(const QString &roomName, Connection::RequestFlags flags,
+                      const std::shared_ptr<SnapshotReplies> &replies, const BarrierPtr &barrier);
+    void requestPresenceSetAndJoin(const QString &roomName, Connection::RequestFlags flags,
+                                   const std::shared_ptr<SnapshotReplies> &replies, const BarrierPtr &barrier,
+                                   bool alsoJoin);
     void snapshotRepliesIn(const QString &roomName, bool resync, const SnapshotReplies &replies,
                            const SnapshotFn &done, bool alsoJoin);
     void finishSnapshot(const QString &roomName, bool resync, const SnapshotReplies &replies, const SnapshotFn &done);

@@ -103,10 +103,12 @@ void ClientCore::Private::apply(RoomRec &room, const PresenceEvent &ev)
 }
 
 // --- snapshots ------------------------------------------------------------------------------
-// rt/subscribe-presence and rt/get-presence-state (and rt/join-room with them), pipelined,
-// reconciled with the events seen meanwhile; the presence set cuts crashed instances' ghosts.
-// With alsoJoin, rt/join-room goes out in the same burst (one round trip instead of two):
-// the reconciliation below does not depend on which of them the server finishes first.
+// rt/subscribe-presence and the presence set, pipelined, reconciled with the events seen
+// meanwhile; the presence set cuts crashed instances' ghosts. With alsoJoin, the join goes out
+// in the same burst (one round trip instead of two): the reconciliation below does not depend
+// on which reply the server finishes first. A server that has rooms:enter (Hallway's) joins and
+// answers with the presence set in one command; any other gets rt/get-presence-state and
+// rt/join-room.
 void ClientCore::Private::takeSnapshot(const QString &roomName, bool resync, Connection::RequestFlags flags,
                                        SnapshotFn done, bool alsoJoin)
 {
@@ -130,6 +132,7 @@ void ClientCore::Private::takeSnapshot(const QString &roomName, bool resync, Con
             done(nullptr, {ErrorCode::ConnectionLost, QStringLiteral("reconnected during the snapshot")});
     });
     const QJsonObject payload{{CoreKeys::roomName, roomName}};
+    // The subscribe goes first, so the server starts on its member list (the longest answer).
     barrier->add();
     request(QStringLiteral("rt/subscribe-presence"), payload,
             [replies, barrier](const QJsonValue &r, const RtError &e) {
@@ -137,6 +140,42 @@ void ClientCore::Private::takeSnapshot(const QString &roomName, bool resync, Con
                 replies->subscribeError = e;
                 barrier->arrive();
             }, flags);
+    if (alsoJoin && !roomsEnterMissing)
+        requestEnter(roomName, flags, replies, barrier);
+    else
+        requestPresenceSetAndJoin(roomName, flags, replies, barrier, alsoJoin);
+    barrier->release();
+}
+
+// rooms:enter: the join, answered with the presence set instead of rt/join-room's list of every
+// member with metadata (3 MB at 20,000 members), which the subscribe reply brings anyway.
+void ClientCore::Private::requestEnter(const QString &roomName, Connection::RequestFlags flags,
+                                       const std::shared_ptr<SnapshotReplies> &replies, const BarrierPtr &barrier)
+{
+    barrier->add();
+    request(QStringLiteral("rooms:enter"), QJsonObject{{CoreKeys::roomName, roomName}},
+            [this, replies, barrier, roomName, flags](const QJsonValue &r, const RtError &e) {
+                if (e.code == ErrorCode::NotFound) {
+                    // Not a Hallway server: from now on the standard way (the barrier waits for it).
+                    roomsEnterMissing = true;
+                    requestPresenceSetAndJoin(roomName, flags, replies, barrier, true);
+                } else if (!e.isNull() || !r.toObject().value(success).toBool()) {
+                    replies->joinError = e.isNull() ? refused(QStringLiteral("could not join %1").arg(roomName)) : e;
+                } else {
+                    replies->state = r; // {success, present}: the presence set, without states
+                }
+                barrier->arrive();
+            }, flags);
+}
+
+// rt/get-presence-state, and rt/join-room last so that the server starts on the others first.
+// (The presence set costs server time too, but without it a newcomer would see a crashed
+// instance's ghosts appear and vanish.)
+void ClientCore::Private::requestPresenceSetAndJoin(const QString &roomName, Connection::RequestFlags flags,
+                                                    const std::shared_ptr<SnapshotReplies> &replies,
+                                                    const BarrierPtr &barrier, bool alsoJoin)
+{
+    const QJsonObject payload{{CoreKeys::roomName, roomName}};
     barrier->add();
     request(QStringLiteral("rt/get-presence-state"), payload,
             [replies, barrier](const QJsonValue &r, const RtError &e) {
@@ -144,19 +183,15 @@ void ClientCore::Private::takeSnapshot(const QString &roomName, bool resync, Con
                 replies->stateError = e;
                 barrier->arrive();
             }, flags);
-    // The join goes last, so the server starts on the subscribe's member list first. (The
-    // presence set above costs server time too, but without it a newcomer would see a
-    // crashed instance's ghosts appear and vanish.)
-    if (alsoJoin) {
-        barrier->add();
-        request(QStringLiteral("rt/join-room"), payload,
-                [replies, barrier, roomName](const QJsonValue &r, const RtError &e) {
-                    if (!e.isNull() || !r.toObject().value(success).toBool())
-                        replies->joinError = e.isNull() ? refused(QStringLiteral("could not join %1").arg(roomName)) : e;
-                    barrier->arrive(); // its member list is the subscribe reply's again: not read
-                }, flags | Connection::SuccessOnly);
-    }
-    barrier->release();
+    if (!alsoJoin)
+        return;
+    barrier->add();
+    request(QStringLiteral("rt/join-room"), payload,
+            [replies, barrier, roomName](const QJsonValue &r, const RtError &e) {
+                if (!e.isNull() || !r.toObject().value(success).toBool())
+                    replies->joinError = e.isNull() ? refused(QStringLiteral("could not join %1").arg(roomName)) : e;
+                barrier->arrive(); // its member list is the subscribe reply's again: not read
+            }, flags | Connection::SuccessOnly);
 }
 
 // All replies of this session's snapshot are in. A failed join undoes the subscribe; a

@@ -123,8 +123,9 @@ RoomSetReading readRoomSet(const QJsonObject &subscribeReply, const QJsonObject 
         r.ids.insert(id);
     }
     // Both replies carry the states of the presence set; the presence-set reply's go with the
-    // set that cut the list.
-    r.states = (havePresenceSet ? presenceReply : subscribeReply).value(kStates).toObject();
+    // set that cut the list (rooms:enter's has none: then the subscribe reply's).
+    const bool presenceStates = havePresenceSet && presenceReply.contains(kStates);
+    r.states = (presenceStates ? presenceReply : subscribeReply).value(kStates).toObject();
     for (auto it = r.states.begin(); it != r.states.end();) {
         if (jsonExceeds(it.value(), maxItemBytes)) {
             r.oversized.append({"presence state", it.key()});

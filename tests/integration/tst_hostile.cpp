@@ -125,6 +125,51 @@ private Q_SLOTS:
         m_server.reset();
     }
 
+    // A Hallway server's rooms:enter joins and answers with the presence set: no rt/join-room and
+    // no rt/get-presence-state go out, and the set still cuts a ghost from the subscribe reply.
+    // A server without it (ENOTFOUND, as a stock one answers) gets the standard commands, and
+    // is not asked again.
+    void joinUsesRoomsEnterWhereTheServerHasIt()
+    {
+        const QString ghost = QStringLiteral("ghost-1");
+        QVERIFY(start([ghost](const QString &command, const QJsonValue &payload) -> QJsonValue {
+            if (command == QLatin1String("rooms:enter"))
+                return QJsonObject{{QStringLiteral("success"), true}, {QStringLiteral("present"), QJsonArray{kPeer}}};
+            if (command == QLatin1String("rt/subscribe-presence"))
+                return QJsonObject{{QStringLiteral("success"), true},
+                                   {QStringLiteral("present"), QJsonArray{QJsonObject{{QStringLiteral("id"), kPeer}, {QStringLiteral("metadata"), peerMeta()}},
+                                                                          QJsonObject{{QStringLiteral("id"), ghost}, {QStringLiteral("metadata"), peerMeta()}}}},
+                                   {QStringLiteral("states"), QJsonObject{{kPeer, QJsonObject{{QStringLiteral("status"), QStringLiteral("away")}}}}}};
+            return peerRoomReply(command, payload);
+        }));
+        QVERIFY(joinRoom());
+        QTRY_VERIFY_WITH_TIMEOUT(m_room->members()->find(kPeer), kSettleMs);
+        QCOMPARE(m_room->members()->count(), 1); // the peer, not the ghost (FaultServer does not list us)
+        QVERIFY(!m_room->members()->find(ghost));
+        QCOMPARE(m_room->members()->find(kPeer)->status, QStringLiteral("away")); // states from the subscribe reply
+        QStringList sent;
+        for (const QJsonObject &f : m_server->received())
+            sent << f.value(QStringLiteral("command")).toString();
+        QVERIFY2(sent.contains(QStringLiteral("rooms:enter")), qPrintable(sent.join(u' ')));
+        QVERIFY2(!sent.contains(QStringLiteral("rt/join-room")), qPrintable(sent.join(u' ')));
+        QVERIFY2(!sent.contains(QStringLiteral("rt/get-presence-state")), qPrintable(sent.join(u' ')));
+    }
+    void joinFallsBackWithoutRoomsEnter()
+    {
+        QVERIFY(start(&peerRoomReply)); // rooms:enter is ENOTFOUND there
+        QVERIFY(joinRoom());
+        QTRY_VERIFY_WITH_TIMEOUT(m_room->members()->find(kPeer), kSettleMs);
+        Room *second = m_session->join(QStringLiteral("second"));
+        QTRY_VERIFY_WITH_TIMEOUT(second->isJoined(), kSettleMs);
+        QStringList sent;
+        for (const QJsonObject &f : m_server->received())
+            sent << f.value(QStringLiteral("command")).toString();
+        QCOMPARE(sent.count(QStringLiteral("rooms:enter")), 1); // asked once, then remembered
+        QCOMPARE(sent.count(QStringLiteral("rt/join-room")), 2);
+        QCOMPARE(sent.count(QStringLiteral("rt/get-presence-state")), 2);
+        QVERIFY(m_errors.isEmpty());
+    }
+
     void malformedFrames_data()
     {
         QTest::addColumn<QByteArray>("frame");
