@@ -23,7 +23,7 @@ ListView {
         stickToEnd = true;
         unseen = 0;
         positionViewAtEnd();
-        Qt.callLater(followEnd); // again once the new delegates have their heights
+        followLater.restart(); // again once the new delegates have their heights
     }
     // Deferred: by the time it runs the reader may have started scrolling away.
     function followEnd() {
@@ -34,7 +34,7 @@ ListView {
     // list cannot position itself (no layout while hidden), so this runs once it is shown.
     function returnToView() {
         if (stickToEnd)
-            Qt.callLater(jumpToEnd);
+            jumpLater.restart();
     }
     onVisibleChanged: if (visible) returnToView()
     function noteUserMove() {
@@ -46,11 +46,15 @@ ListView {
     onMovementEnded: noteUserMove()
     onCountChanged: {
         if (stickToEnd)
-            Qt.callLater(followEnd);
+            followLater.restart();
     }
-    onHeightChanged: if (stickToEnd) Qt.callLater(followEnd)
+    onHeightChanged: if (stickToEnd) followLater.restart()
     onAtYEndChanged: if (atYEnd && !moving) { stickToEnd = true; unseen = 0 }
-    Component.onCompleted: Qt.callLater(jumpToEnd)
+    Component.onCompleted: jumpLater.restart()
+    // Deferred calls as timers of the list's own: they die with it. (Qt.callLater of a function of
+    // a list that a room's leaving has destroyed meanwhile crashes Qt 6.4's compiled bindings.)
+    Timer { id: followLater; interval: 0; onTriggered: list.followEnd() }
+    Timer { id: jumpLater; interval: 0; onTriggered: list.jumpToEnd() }
 
     Connections {
         target: list.model
