@@ -36,18 +36,21 @@ void dieWithParent(QProcess &process)
     process.setChildProcessModifier([] { ::prctl(PR_SET_PDEATHSIG, SIGKILL); });
 }
 
-// GET http://127.0.0.1:<port><path>: the status code and body, or 0.
+// GET http://127.0.0.1:<port><path>: the status code and body, or 0. The event loop runs
+// meanwhile (a paused instance answers nothing: the test's clients must not stall with it).
 int httpGet(quint16 port, const QByteArray &path, QByteArray *body = nullptr)
 {
     QTcpSocket socket;
+    QByteArray response;
+    QObject::connect(&socket, &QTcpSocket::readyRead, &socket, [&] { response += socket.readAll(); });
     socket.connectToHost(QStringLiteral("127.0.0.1"), port);
-    if (!socket.waitForConnected(1000))
+    if (!QTest::qWaitFor([&] { return socket.state() == QAbstractSocket::ConnectedState
+                                      || socket.state() == QAbstractSocket::UnconnectedState; }, 1000)
+        || socket.state() != QAbstractSocket::ConnectedState)
         return 0;
     // HTTP/1.0: the body comes as it is (no chunked encoding), and the socket closes after it.
     socket.write("GET " + path + " HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n");
-    QByteArray response;
-    while (socket.waitForReadyRead(2000))
-        response += socket.readAll();
+    (void)QTest::qWaitFor([&] { return socket.state() == QAbstractSocket::UnconnectedState; }, 2000);
     response += socket.readAll();
     const int split = response.indexOf("\r\n\r\n");
     const QList<QByteArray> statusLine = response.left(response.indexOf("\r\n")).split(' ');
