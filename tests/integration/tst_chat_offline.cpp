@@ -205,6 +205,7 @@ private Q_SLOTS:
         const Settled again = await(alice.client->command(QStringLiteral("chat:send"), payload));
         QVERIFY2(again.ok, qPrintable(again.error.code + QLatin1Char(' ') + again.error.message));
         const QJsonObject answer = again.value.toObject();
+        QCOMPARE(answer.value(QStringLiteral("ok")).toBool(), true);
         QCOMPARE(answer.value(QStringLiteral("duplicate")).toBool(), true);
         QCOMPARE(answer.value(QStringLiteral("id")).toString(), firstId);
         // Settled the way Session settles a send: the row keeps its place and its id.
