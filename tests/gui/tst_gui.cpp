@@ -35,6 +35,7 @@
 #include <QProcess>
 #include <QQmlApplicationEngine>
 #include <QQuickItem>
+#include <QRegularExpression>
 #include <QQuickWindow>
 #include <QTemporaryDir>
 #include <QTest>
@@ -765,7 +766,7 @@ private Q_SLOTS:
                               list->mapToScene(QPointF(list->width() / 2, list->height() / 2)), QPoint(),
                               QPoint(0, 720), Qt::NoButton, Qt::NoModifier, Qt::NoScrollPhase, false);
             QCoreApplication::sendEvent(m_window, &wheel);
-            QTest::qWait(20);
+            QTest::qWait(20); // paces the wheel steps; the check below waits on the outcome
         }
         QTRY_VERIFY_WITH_TIMEOUT(!shownMessages().join(QLatin1Char('\n')).contains(QStringLiteral(": lobby line 60")), kWaitMs);
 
@@ -818,7 +819,14 @@ private Q_SLOTS:
         for (int i = 1; i <= 40; ++i)
             peerSend(QStringLiteral("random"), QStringLiteral("random line %1").arg(i));
         QVERIFY(!m_peer->waitFor(ev(QStringLiteral("message"), {{QStringLiteral("text"), QStringLiteral("random line 40")}})).isEmpty());
-        QTest::qWait(300);
+        // The app has them all while #design is shown: its sidebar counts them as unread.
+        const auto randomUnread = [this] {
+            static const QRegularExpression count(QStringLiteral(", (\\d+) unread"));
+            const auto rows = findAllByAccessibleName(root(), [](const QString &n) { return n.startsWith(QStringLiteral("Room random, ")); });
+            const QRegularExpressionMatch m = count.match(rows.isEmpty() ? QString() : accessibleName(rows.first()));
+            return m.hasMatch() ? m.captured(1).toInt() : 0;
+        };
+        QTRY_VERIFY_WITH_TIMEOUT(randomUnread() >= 40, kWaitMs);
         selectRoom(QStringLiteral("random"));
         QTRY_VERIFY_WITH_TIMEOUT(shownMessages().join(QLatin1Char('\n')).endsWith(QStringLiteral(": random line 40")), kWaitMs);
         QVERIFY(!findByAccessibleNamePrefix(root(), QStringLiteral("Jump to latest")));
@@ -863,7 +871,7 @@ private Q_SLOTS:
         QTest::keyClick(m_window, Qt::Key_Return);
         const QJsonObject got = m_peer->waitFor(ev(QStringLiteral("message"), {{QStringLiteral("text"), QStringLiteral("draft for random")}}));
         QCOMPARE(got.value(QStringLiteral("room")).toString(), QStringLiteral("random"));
-        QTest::qWait(300);
+        QTest::qWait(300); // a fixed window on purpose: a second copy would follow within it
         QCOMPARE(peerCount(ev(QStringLiteral("message"), {{QStringLiteral("text"), QStringLiteral("draft for random")}})), 1);
     }
 
@@ -951,7 +959,7 @@ private Q_SLOTS:
             return order.size() >= 3;
         };
         QVERIFY2(TestUtil::waitUntil(readHistory, 3 * kWaitMs), qPrintable(order.join(QLatin1Char('|'))));
-        QTest::qWait(1000);
+        QTest::qWait(1000); // a fixed window on purpose: a late duplicate would show up in it
         readHistory();
         QCOMPARE(order, (QStringList{QStringLiteral("in flight"), QStringLiteral("offline one"), QStringLiteral("offline two")}));
         QTRY_VERIFY_WITH_TIMEOUT(!findByAccessibleName(root(), QString::fromUtf8("Waiting for the connection…"))
@@ -981,7 +989,7 @@ private Q_SLOTS:
         selectRoom(kRoom);
         m_window->resize(760, 560);
         QTRY_COMPARE_WITH_TIMEOUT(m_window->width(), 760, kWaitMs);
-        QTest::qWait(200);
+        QTest::qWait(200); // the layout settles for the screenshot; the checks below wait themselves
         QQuickItem *list = messageList();
         QVERIFY(list);
         grab(QStringLiteral("layout-760.png"));
@@ -1025,7 +1033,7 @@ private Q_SLOTS:
         QTRY_COMPARE_WITH_TIMEOUT(m_window->width(), 1280, kWaitMs);
         QTRY_VERIFY_WITH_TIMEOUT(findByAccessibleName(root(), QStringLiteral("People in this room")), kWaitMs);
         QVERIFY(findByAccessibleName(root(), QStringLiteral("Joined rooms")));
-        QTest::qWait(200);
+        QTest::qWait(200); // the layout settles for the screenshot (for a person, not an assertion)
         grab(QStringLiteral("layout-1280.png"));
     }
 

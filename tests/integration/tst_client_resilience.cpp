@@ -4,7 +4,9 @@
 // are replayed, and commands queued while offline go out only after the rejoin.
 #include "clientprobe.h"
 #include "serverstack.h"
+#include "tcpproxy.h"
 
+#include <QElapsedTimer>
 #include <QSignalSpy>
 #include <QTest>
 
@@ -133,18 +135,56 @@ private Q_SLOTS:
         QVERIFY(TestUtil::waitUntil([&] { return bob.hasEvent(room, oldId, Type::Leave); }, 10000));
     }
 
+    // SIGTERM: the server says "going away" and takes a few seconds to close. The stack's
+    // terminate keeps our event loop running, so the client is free to reconnect into the closing
+    // server at once; it must not (PROTOCOL.md §7.1). Every attempt goes through a proxy, which
+    // sees each one: the first comes no sooner than the backoff's first minimum after the link
+    // dropped, and later ones are spaced at least that much too (never a tight loop).
     void gracefulRestartWaitsBeforeReconnecting()
     {
-        ClientProbe alice(m_stack.userUrl(QStringLiteral("alice"), QStringLiteral("Alice"), 1), quickRetry());
+        const QString room = QStringLiteral("room:graceful");
+        const Hallway::ConnectionOptions options = quickRetry();
+        TcpProxy proxy(m_stack.serverPort(1));
+        QVERIFY(proxy.listen());
+        QUrl viaProxy = m_stack.userUrl(QStringLiteral("alice"), QStringLiteral("Alice"), 1);
+        viaProxy.setPort(proxy.port());
+        ClientProbe alice(viaProxy, options);
         QVERIFY(alice.openAndWait());
-        QVERIFY(await(alice.client.joinRoom(QStringLiteral("room:graceful"))).ok);
+        QVERIFY(await(alice.client.joinRoom(room)).ok);
+
+        QElapsedTimer clock;
+        clock.start();
+        qint64 droppedAt = -1;
+        QList<qint64> attempts; // proxy accepts after the drop
+        connect(&alice.client, &PresenceClient::statusChanged, &alice, [&] {
+            if (droppedAt < 0 && alice.client.status() != ConnectionStatus::Online)
+                droppedAt = clock.elapsed();
+        });
+        connect(&proxy, &TcpProxy::accepted, &alice, [&] {
+            if (droppedAt >= 0)
+                attempts << clock.elapsed();
+        });
         QSignalSpy retry(&alice.client, &PresenceClient::nextRetryInChanged);
-        QVERIFY(m_stack.terminateServer(1)); // must finish: we do not reconnect into it at once
-        QVERIFY(TestUtil::waitUntil([&] { return alice.client.status() == ConnectionStatus::Reconnecting; }));
+
+        QVERIFY(m_stack.terminateServer(1));
+        QVERIFY(droppedAt >= 0); // the shutdown closed our link before the process ended
         QVERIFY(!retry.isEmpty()); // a countdown was shown
+        // The server is gone: attempts are refused and go on, paced by the backoff (cap 2 s).
+        QTRY_VERIFY_WITH_TIMEOUT(attempts.size() >= 3, 30000);
+
+        // Timers never fire early by more than Qt's 5 % coarse-timer slack, so these hold
+        // however loaded the machine is; a retry "at once" fails them.
+        const qint64 minGap = options.reconnectFirstMinMs - options.reconnectFirstMinMs / 10;
+        QVERIFY2(attempts.first() - droppedAt >= minGap,
+                 qPrintable(QStringLiteral("first attempt %1 ms after the drop").arg(attempts.first() - droppedAt)));
+        for (int i = 1; i < attempts.size(); ++i)
+            QVERIFY2(attempts.at(i) - attempts.at(i - 1) >= minGap,
+                     qPrintable(QStringLiteral("attempt %1 came %2 ms after the one before")
+                                    .arg(i + 1).arg(attempts.at(i) - attempts.at(i - 1))));
+
         QVERIFY(m_stack.startServer(1));
-        QVERIFY(TestUtil::waitUntil([&] { return alice.resynced.contains(QStringLiteral("room:graceful")); }, 15000));
-        QVERIFY(alice.client.isJoined(QStringLiteral("room:graceful")));
+        QVERIFY(TestUtil::waitUntil([&] { return alice.resynced.contains(room); }, 15000));
+        QVERIFY(alice.client.isJoined(room));
     }
 };
 

@@ -181,7 +181,7 @@ private Q_SLOTS:
                                          && alice.client->connectionId() != before, kReconnectMs);
             const QString now = alice.client->connectionId();
             QTRY_VERIFY_WITH_TIMEOUT(bobSees(now), 5000);
-            // Settled: nothing publishes over it a moment later.
+            // Settled: nothing publishes over it a moment later (a fixed window on purpose).
             QTest::qWait(1500);
             QVERIFY2(bobSees(now), qPrintable(QString::fromUtf8(QJsonDocument(bob.room->members()->find(now)->state.toObject()).toJson(QJsonDocument::Compact))));
         }

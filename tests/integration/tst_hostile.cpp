@@ -478,11 +478,13 @@ private Q_SLOTS:
         m_client->setParent(m_session.get());
         m_client->setUrl(m_server->url());
         m_client->open();
+        // A fixed window on purpose: the cap on sessions in it is the check, and a loaded
+        // machine only makes fewer of them. That the client does come back is waited for.
         QTest::qWait(6000);
         const int sessions = m_server->connectionsSeen();
         qInfo("sessions in 6 s: %d", sessions);
-        QVERIFY2(sessions >= 2, "the client did reconnect");
         QVERIFY2(sessions <= 8, qPrintable(QStringLiteral("%1 sessions in 6 s: the backoff did not grow").arg(sessions)));
+        QTRY_VERIFY2_WITH_TIMEOUT(m_server->connectionsSeen() >= 2, "the client did not reconnect", 30000);
     }
     // A metadata lookup refused by the server's rate limit (hundreds of people rejoining at
     // once) is asked again a little later: the newcomer gets a name, not a blank row.

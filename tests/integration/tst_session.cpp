@@ -89,7 +89,7 @@ private Q_SLOTS:
             }
             return false;
         }));
-        QTest::qWait(200);
+        QTest::qWait(200); // a fixed window on purpose: a second row for the echo would come in it
         int own = 0;
         for (int r = 0; r < a->messages()->rowCount(); ++r)
             own += a->messages()->at(r).kind == QLatin1String("message") ? 1 : 0;
@@ -120,7 +120,7 @@ private Q_SLOTS:
         Room *c = carol.join(name);
         QVERIFY(TestUtil::waitUntil([&] { return c->users()->count() == 3 && c->messages()->rowCount() >= 1; }));
         QCOMPARE(c->onlineCount(), 2); // bob is busy: listed, not counted as online
-        QTest::qWait(200);
+        QTest::qWait(200); // a fixed window on purpose: a second copy of the history would come in it
         QCOMPARE(c->messages()->rowCount(), 1);
         QCOMPARE(c->messages()->at(0).text, QStringLiteral("hello bob"));
         QCOMPARE(c->users()->find("bob")->status, QStringLiteral("busy")); // republished after join
@@ -188,7 +188,7 @@ private Q_SLOTS:
                 qWarning() << "not converged: person bob" << p->status << p->devices.size();
         }
         QVERIFY(converged);
-        QTest::qWait(300);
+        QTest::qWait(300); // a fixed window on purpose: a replayed duplicate would come in it
         int messages = 0;
         for (int r = 0; r < a->messages()->rowCount(); ++r)
             messages += a->messages()->at(r).kind == QLatin1String("message") ? 1 : 0;
@@ -262,7 +262,7 @@ private Q_SLOTS:
         bool away = false;
         for (int i = 0; i < 9; ++i) {
             a->sendMessage(QStringLiteral("post %1").arg(i));
-            QTest::qWait(500);
+            QTest::qWait(500); // the posting pace is the point: faster than the 1.5 s idle timeout
             away = away || alice.status()->effectiveStatus() == QLatin1String("away");
         }
         QVERIFY(!away);

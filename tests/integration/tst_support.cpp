@@ -1,16 +1,19 @@
 // Self-test of the fault-injection pieces in tests/support, with a raw QWebSocket: the TLS
 // proxy in front of the real server (trusted CA → online; untrusted → an SSL error), a proxy
-// that goes silent, and the hostile FaultServer.
+// that goes silent, the hostile FaultServer, and ServerStack keeping the event loop running.
+#include "clientprobe.h"
 #include "faultserver.h"
 #include "serverstack.h"
 #include "tcpproxy.h"
 #include "testutil.h"
 
+#include <QElapsedTimer>
 #include <QFile>
 #include <QJsonDocument>
 #include <QSslConfiguration>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QTimer>
 #include <QWebSocket>
 
 class tst_Support : public QObject
@@ -92,6 +95,34 @@ private Q_SLOTS:
         QVERIFY(TestUtil::waitUntil([&] { return frames.size() == 3; }));
         QCOMPARE(frames.at(1), QStringLiteral("not json"));
         QCOMPARE(QJsonDocument::fromJson(frames.at(2).toUtf8())[QStringLiteral("payload")].toBool(), true);
+    }
+
+    // Starting and stopping servers keeps the event loop running: timers fire meanwhile, and a
+    // client of another server goes on answering its pings (it stays on its first connection).
+    void stackKeepsTheEventLoopRunning()
+    {
+        ClientProbe client(m_stack.userUrl(QStringLiteral("steady"), QStringLiteral("Steady")));
+        QVERIFY(client.openAndWait());
+        int ticks = 0;
+        QTimer ticker;
+        connect(&ticker, &QTimer::timeout, this, [&] { ++ticks; });
+        ticker.start(50);
+
+        ServerStack::Options options;
+        options.instances = 2;
+        ServerStack other(options);
+        QElapsedTimer clock;
+        clock.start();
+        QVERIFY2(other.start(), qPrintable(other.errorString()));
+        QVERIFY(other.terminateServer(1));
+        QVERIFY(other.startServer(1));
+        other.stop();
+        const qint64 took = clock.elapsed();
+        // Two node starts take far more than one tick; a blocked loop would count none of them.
+        QVERIFY2(took >= 200, qPrintable(QString::number(took)));
+        QVERIFY2(ticks >= 2, qPrintable(QStringLiteral("%1 ticks in %2 ms").arg(ticks).arg(took)));
+        QCOMPARE(client.client.status(), Hallway::ConnectionStatus::Online);
+        QCOMPARE(client.connectedIds.size(), 1);
     }
 
 private:

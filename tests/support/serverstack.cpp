@@ -12,10 +12,10 @@
 #include <QTcpServer>
 #include <QTcpSocket>
 #include <QTest>
-#include <QThread>
 #include <QUrlQuery>
 
 #include <csignal>
+#include <functional>
 #include <sys/prctl.h>
 #include <sys/types.h>
 
@@ -36,18 +36,21 @@ void dieWithParent(QProcess &process)
     process.setChildProcessModifier([] { ::prctl(PR_SET_PDEATHSIG, SIGKILL); });
 }
 
-// GET http://127.0.0.1:<port><path>: the status code and body, or 0.
+// GET http://127.0.0.1:<port><path>: the status code and body, or 0. The event loop runs
+// meanwhile (a paused instance answers nothing: the test's clients must not stall with it).
 int httpGet(quint16 port, const QByteArray &path, QByteArray *body = nullptr)
 {
     QTcpSocket socket;
+    QByteArray response;
+    QObject::connect(&socket, &QTcpSocket::readyRead, &socket, [&] { response += socket.readAll(); });
     socket.connectToHost(QStringLiteral("127.0.0.1"), port);
-    if (!socket.waitForConnected(1000))
+    if (!QTest::qWaitFor([&] { return socket.state() == QAbstractSocket::ConnectedState
+                                      || socket.state() == QAbstractSocket::UnconnectedState; }, 1000)
+        || socket.state() != QAbstractSocket::ConnectedState)
         return 0;
     // HTTP/1.0: the body comes as it is (no chunked encoding), and the socket closes after it.
     socket.write("GET " + path + " HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n");
-    QByteArray response;
-    while (socket.waitForReadyRead(2000))
-        response += socket.readAll();
+    (void)QTest::qWaitFor([&] { return socket.state() == QAbstractSocket::UnconnectedState; }, 2000);
     response += socket.readAll();
     const int split = response.indexOf("\r\n\r\n");
     const QList<QByteArray> statusLine = response.left(response.indexOf("\r\n")).split(' ');
@@ -56,6 +59,35 @@ int httpGet(quint16 port, const QByteArray &path, QByteArray *body = nullptr)
     if (body)
         *body = response.mid(split + 4);
     return statusLine.at(1).toInt();
+}
+
+// Process waits that keep the event loop running: a test's clients must go on answering the
+// servers' pings (every second) while a server or Redis starts or stops, or they would be
+// dropped for a missed pong that the test never meant to cause.
+bool waitForStarted(QProcess &process, int timeoutMs)
+{
+    (void)QTest::qWaitFor([&process] { return process.state() != QProcess::Starting; }, timeoutMs);
+    return process.state() == QProcess::Running;
+}
+
+bool waitForExit(QProcess &process, int timeoutMs)
+{
+    return QTest::qWaitFor([&process] { return process.state() == QProcess::NotRunning; }, timeoutMs);
+}
+
+// Polls ready() every 50 ms with the event loop running, until it is true, the process has
+// ended, or the deadline passes.
+bool pollUntilReady(const QProcess &process, int timeoutMs, const std::function<bool()> &ready)
+{
+    QDeadlineTimer deadline(timeoutMs);
+    while (!deadline.hasExpired()) {
+        if (ready())
+            return true;
+        if (process.state() == QProcess::NotRunning)
+            return false;
+        QTest::qWait(50);
+    }
+    return false;
 }
 
 bool redisAnswers(quint16 port)
@@ -137,18 +169,13 @@ bool ServerStack::startRedis()
                     QStringLiteral("--save"), QString(),
                     QStringLiteral("--appendonly"), QStringLiteral("no"),
                     QStringLiteral("--daemonize"), QStringLiteral("no")});
-    if (!m_redis->waitForStarted(5000)) {
+    if (!waitForStarted(*m_redis, 5000)) {
         m_error = QStringLiteral("redis-server did not start: ") + m_redis->errorString();
         return false;
     }
-    QDeadlineTimer deadline(kReadyTimeoutMs);
-    while (!deadline.hasExpired()) {
-        if (redisAnswers(m_redisPort))
-            return true;
-        if (m_redis->state() == QProcess::NotRunning)
-            break;
-        QThread::msleep(50);
-    }
+    const quint16 port = m_redisPort;
+    if (pollUntilReady(*m_redis, kReadyTimeoutMs, [port] { return redisAnswers(port); }))
+        return true;
     m_error = QStringLiteral("redis-server did not answer on port %1\n%2").arg(m_redisPort).arg(logs());
     return false;
 }
@@ -191,7 +218,7 @@ bool ServerStack::startServer(int instance)
     server.process->setProcessChannelMode(QProcess::MergedChannels);
     server.process->setStandardOutputFile(server.logPath, QIODevice::Append);
     server.process->start(toolPath(QStringLiteral("node")), {QStringLiteral("server.mjs")});
-    if (!server.process->waitForStarted(5000)) {
+    if (!waitForStarted(*server.process, 5000)) {
         m_error = QStringLiteral("node did not start: ") + server.process->errorString();
         return false;
     }
@@ -200,16 +227,14 @@ bool ServerStack::startServer(int instance)
 
 bool ServerStack::waitForServer(Server &server, qint64 logOffset)
 {
-    QDeadlineTimer deadline(kReadyTimeoutMs);
-    while (!deadline.hasExpired()) {
-        QFile log(server.logPath);
-        if (log.open(QIODevice::ReadOnly) && log.seek(logOffset)
-            && log.readAll().contains("\"event\":\"listening\""))
-            return true;
-        if (server.process->state() == QProcess::NotRunning)
-            break;
-        QThread::msleep(50);
-    }
+    const QString logPath = server.logPath;
+    const bool ready = pollUntilReady(*server.process, kReadyTimeoutMs, [&logPath, logOffset] {
+        QFile log(logPath);
+        return log.open(QIODevice::ReadOnly) && log.seek(logOffset)
+            && log.readAll().contains("\"event\":\"listening\"");
+    });
+    if (ready)
+        return true;
     m_error = QStringLiteral("server on port %1 did not become ready\n%2").arg(server.port).arg(logs());
     return false;
 }
@@ -218,18 +243,18 @@ void ServerStack::stop()
 {
     if (m_balancer && m_balancer->state() != QProcess::NotRunning) {
         m_balancer->kill();
-        m_balancer->waitForFinished(5000);
+        waitForExit(*m_balancer, 5000);
     }
     for (Server *server : std::as_const(m_servers)) {
         if (server->process && server->process->state() != QProcess::NotRunning) {
             ::kill(pid_t(server->process->processId()), SIGCONT);
             server->process->kill();
-            server->process->waitForFinished(5000);
+            waitForExit(*server->process, 5000);
         }
     }
     if (m_redis && m_redis->state() != QProcess::NotRunning) {
         m_redis->kill();
-        m_redis->waitForFinished(5000);
+        waitForExit(*m_redis, 5000);
     }
 }
 
@@ -273,7 +298,7 @@ QString ServerStack::mintToken(const QString &user, const QString &name, const Q
     mint.setProcessEnvironment(env);
     mint.setWorkingDirectory(QStringLiteral(HALLWAY_SERVER_DIR));
     mint.start(toolPath(QStringLiteral("node")), args);
-    if (!mint.waitForFinished(20000) || mint.exitStatus() != QProcess::NormalExit || mint.exitCode() != 0) {
+    if (!waitForExit(mint, 20000) || mint.exitStatus() != QProcess::NormalExit || mint.exitCode() != 0) {
         m_error = QStringLiteral("mint-token.mjs failed: ") + QString::fromUtf8(mint.readAllStandardError());
         return {};
     }
@@ -288,7 +313,7 @@ bool ServerStack::killServer(int instance, int signal)
     ::kill(pid_t(server.process->processId()), signal);
     if (signal == SIGSTOP || signal == SIGCONT)
         return true;
-    return server.process->waitForFinished(10000);
+    return waitForExit(*server.process, 10000);
 }
 
 bool ServerStack::terminateServer(int instance)
@@ -297,10 +322,12 @@ bool ServerStack::terminateServer(int instance)
     if (!server.process || server.process->state() == QProcess::NotRunning)
         return false;
     server.process->terminate();
-    if (server.process->waitForFinished(m_options.shutdownGraceMs + 5000))
+    // The event loop runs meanwhile, so a client may try to reconnect during the graceful
+    // shutdown: tests see what the client does in that window, not a frozen client.
+    if (waitForExit(*server.process, m_options.shutdownGraceMs + 5000))
         return true;
     server.process->kill();
-    server.process->waitForFinished(5000);
+    waitForExit(*server.process, 5000);
     return false;
 }
 
@@ -311,7 +338,7 @@ bool ServerStack::restartRedis()
 {
     if (m_redis && m_redis->state() != QProcess::NotRunning) {
         m_redis->kill();
-        m_redis->waitForFinished(5000);
+        waitForExit(*m_redis, 5000);
     }
     return startRedis();
 }
@@ -333,7 +360,7 @@ bool ServerStack::makeCertificates()
     openssl.setWorkingDirectory(m_dir.path());
     openssl.setProcessChannelMode(QProcess::MergedChannels);
     openssl.start(toolPath(QStringLiteral("bash")), {QStringLiteral("-c"), script});
-    if (!openssl.waitForFinished(20000) || openssl.exitCode() != 0) {
+    if (!waitForExit(openssl, 20000) || openssl.exitCode() != 0) {
         m_error = QStringLiteral("making the test certificates failed: ") + QString::fromUtf8(openssl.readAll());
         return false;
     }
@@ -356,7 +383,7 @@ bool ServerStack::startBalancer()
     QProcess generator;
     generator.setStandardOutputFile(m_dir.filePath(QStringLiteral("haproxy.cfg")));
     generator.start(toolPath(QStringLiteral("bash")), args);
-    if (!generator.waitForFinished(10000) || generator.exitCode() != 0) {
+    if (!waitForExit(generator, 10000) || generator.exitCode() != 0) {
         m_error = QStringLiteral("haproxy-config.sh failed: ") + QString::fromUtf8(generator.readAllStandardError());
         return false;
     }
@@ -367,26 +394,23 @@ bool ServerStack::startBalancer()
     m_balancer->setStandardOutputFile(m_dir.filePath(QStringLiteral("haproxy.log")), QIODevice::Append);
     m_balancer->start(toolPath(QStringLiteral("haproxy")),
                       {QStringLiteral("-f"), m_dir.filePath(QStringLiteral("haproxy.cfg")), QStringLiteral("-db")});
-    if (!m_balancer->waitForStarted(5000)) {
+    if (!waitForStarted(*m_balancer, 5000)) {
         m_error = QStringLiteral("haproxy did not start: ") + m_balancer->errorString();
         return false;
     }
     // Ready once it forwards a health check to an instance (over TLS we trust the backends'
     // own answers: the test's clients exercise the TLS side).
-    QDeadlineTimer deadline(kReadyTimeoutMs);
-    while (!deadline.hasExpired()) {
-        if (m_balancer->state() == QProcess::NotRunning)
-            break;
-        if (m_options.balancerTls) {
-            QTcpSocket probe;
-            probe.connectToHost(QStringLiteral("127.0.0.1"), m_balancerPort);
-            if (probe.waitForConnected(500))
-                return true;
-        } else if (httpGet(m_balancerPort, "/healthz") == 200) {
-            return true;
-        }
-        QThread::msleep(50);
-    }
+    const bool tls = m_options.balancerTls;
+    const quint16 port = m_balancerPort;
+    const bool ready = pollUntilReady(*m_balancer, kReadyTimeoutMs, [tls, port] {
+        if (!tls)
+            return httpGet(port, "/healthz") == 200;
+        QTcpSocket probe;
+        probe.connectToHost(QStringLiteral("127.0.0.1"), port);
+        return probe.waitForConnected(500);
+    });
+    if (ready)
+        return true;
     m_error = QStringLiteral("haproxy did not become ready on port %1\n%2").arg(m_balancerPort).arg(logs());
     return false;
 }
@@ -460,7 +484,7 @@ QByteArray ServerStack::redis(const QStringList &args) const
     QProcess cli;
     cli.start(toolPath(QStringLiteral("redis-cli")),
               QStringList{QStringLiteral("-p"), QString::number(m_redisPort)} + args);
-    cli.waitForFinished(10000);
+    waitForExit(cli, 10000);
     return cli.readAllStandardOutput().trimmed();
 }
 

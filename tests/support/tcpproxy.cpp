@@ -55,13 +55,21 @@ void TcpProxy::onIncoming()
         connect(upstream, &QTcpSocket::connected, this, [this, client, upstream] { pump(client, upstream); });
         connect(client, &QTcpSocket::disconnected, this, [this, client] { closePair(client); });
         connect(upstream, &QTcpSocket::disconnected, this, [this, client] { closePair(client); });
+        // Target down (refused): close the client too, as a direct connection would fail,
+        // instead of leaving it hanging until its own connect timeout.
+        connect(upstream, &QTcpSocket::errorOccurred, this, [this, client, upstream] {
+            if (upstream->state() != QAbstractSocket::ConnectedState)
+                closePair(client);
+        });
         upstream->connectToHost(QHostAddress::LocalHost, m_targetPort);
+        Q_EMIT accepted();
     }
 }
 
 void TcpProxy::pump(QTcpSocket *from, QTcpSocket *to)
 {
-    if (m_silent || to->state() != QAbstractSocket::ConnectedState)
+    const bool reply = !m_pairs.contains(from); // from the target towards the client
+    if (m_silent || (reply && m_repliesSilent) || to->state() != QAbstractSocket::ConnectedState)
         return; // data waits in the socket buffer, as on a stalled path
     const QByteArray data = from->readAll();
     if (!data.isEmpty())
@@ -71,11 +79,20 @@ void TcpProxy::pump(QTcpSocket *from, QTcpSocket *to)
 void TcpProxy::setSilent(bool silent)
 {
     m_silent = silent;
-    if (!silent) {
-        for (auto it = m_pairs.cbegin(); it != m_pairs.cend(); ++it) {
-            pump(it.key(), it.value());
-            pump(it.value(), it.key());
-        }
+    pumpAll();
+}
+
+void TcpProxy::setRepliesSilent(bool silent)
+{
+    m_repliesSilent = silent;
+    pumpAll();
+}
+
+void TcpProxy::pumpAll()
+{
+    for (auto it = m_pairs.cbegin(); it != m_pairs.cend(); ++it) {
+        pump(it.key(), it.value());
+        pump(it.value(), it.key());
     }
 }
 

@@ -27,6 +27,9 @@ public:
 
     void setSilent(bool silent);   // stop forwarding both ways, keep every socket open
     bool isSilent() const { return m_silent; }
+    // Forward only towards the target: what the client sends arrives, the answers do not (a
+    // reply lost on the way back).
+    void setRepliesSilent(bool silent);
     void dropAll();                // abort every proxied connection
     int connectionCount() const { return m_pairs.size(); }
 
@@ -34,14 +37,19 @@ public:
     // false if openssl is missing. certPath/keyPath receive the PEM file paths.
     static bool makeSelfSigned(const QString &dir, QString *certPath, QString *keyPath);
 
+Q_SIGNALS:
+    void accepted(); // a client connected (one per connection attempt, even if the target is down)
+
 private:
     void onIncoming();
     void pump(QTcpSocket *from, QTcpSocket *to);
+    void pumpAll();
     void closePair(QTcpSocket *client);
 
     QTcpServer *m_server = nullptr;
     quint16 m_targetPort;
     bool m_silent = false;
+    bool m_repliesSilent = false;
     bool m_tls = false;
     QSslCertificate m_cert;
     QSslKey m_key;

@@ -102,7 +102,7 @@ private Q_SLOTS:
         c.open();
         QCOMPARE(c.status(), Connection::Status::Connecting);
         QVERIFY(TestUtil::waitUntil([&] { return fake.last() != nullptr; }));
-        QTest::qWait(100);
+        QTest::qWait(100); // a fixed window on purpose: nothing may be sent in it
         QVERIFY(fake.received.isEmpty()); // nothing before rt/assign-id
         fake.assign(fake.last());
         QVERIFY(online(c));

@@ -1,5 +1,6 @@
 // MemberModel: one row per connection, O(1) lookup, idempotent mutators, role-precise signals.
 #include "membermodel.h"
+#include "presencedata.h"
 
 #include <QAbstractItemModelTester>
 #include <QJsonObject>
@@ -8,15 +9,9 @@
 
 using namespace Hallway;
 
+using namespace TestData;
+
 namespace {
-QJsonObject meta(const QString &user, const QString &name = QString())
-{
-    QJsonObject o{{"userId", user}};
-    if (!name.isEmpty())
-        o.insert("username", name);
-    return o;
-}
-QJsonObject st(const QString &status) { return QJsonObject{{"status", status}}; }
 QList<int> rolesOf(const QSignalSpy &spy, int i) { return spy.at(i).at(2).value<QList<int>>(); }
 } // namespace
 

@@ -1,6 +1,7 @@
 // Room: snapshot diffs, idempotent events, typing text and expiry, people rows, sending
 // through the injected send function. (Which ids may come back after a leave is ClientCore's
 // rule, tested in tst_clientcore; a Room applies what it is fed.)
+#include "presencedata.h"
 #include "room.h"
 
 #include <QAbstractItemModelTester>
@@ -10,46 +11,7 @@
 
 using namespace Hallway;
 
-namespace {
-QJsonObject meta(const QString &user, const QString &name)
-{
-    return QJsonObject{{"userId", user}, {"username", name}};
-}
-QJsonObject st(const QString &status) { return QJsonObject{{"status", status}}; }
-PresenceEvent ev(PresenceEvent::Type type, const QString &id, qint64 ts, const QJsonValue &stateOrMeta = QJsonValue())
-{
-    PresenceEvent e;
-    e.type = type;
-    e.room = "lobby";
-    e.connectionId = id;
-    e.timestamp = ts;
-    if (type == PresenceEvent::Type::State)
-        e.state = stateOrMeta;
-    else
-        e.metadata = stateOrMeta;
-    return e;
-}
-PresenceEvent joinEv(const QString &id, const QString &user, const QString &name, qint64 ts)
-{
-    return ev(PresenceEvent::Type::Join, id, ts, meta(user, name));
-}
-PresenceEvent leaveEv(const QString &id, qint64 ts) { return ev(PresenceEvent::Type::Leave, id, ts); }
-PresenceEvent stateEv(const QString &id, const QJsonValue &state, qint64 ts) { return ev(PresenceEvent::Type::State, id, ts, state); }
-
-PresenceSnapshot snap(const QList<std::pair<QString, QString>> &members, const QJsonObject &states = {}, bool resync = false)
-{
-    PresenceSnapshot s;
-    s.room = "lobby";
-    s.resync = resync;
-    for (const auto &[id, user] : members) {
-        QString name = user;
-        name[0] = name[0].toUpper();
-        s.members.append(MemberInfo{id, meta(user, name)});
-    }
-    s.states = states;
-    return s;
-}
-} // namespace
+using namespace TestData;
 
 class TestRoom : public QObject
 {

@@ -61,7 +61,7 @@ private Q_SLOTS:
         ActivityMonitor monitor;
         monitor.setIdleTimeoutMs(150);
         for (int i = 0; i < 10; ++i) {
-            QTest::qWait(40);
+            QTest::qWait(40); // activity more often than the 150 ms timeout is the point
             monitor.notifyActivity();
             QVERIFY(!monitor.isIdle());
         }
@@ -77,7 +77,7 @@ private Q_SLOTS:
         QVERIFY(!monitor.isIdle());
         monitor.setEnabled(false);
         monitor.setIdleTimeoutMs(20);
-        QTest::qWait(80);
+        QTest::qWait(80); // a fixed window on purpose: four timeouts pass, still not idle
         QVERIFY(!monitor.isIdle());
         QVERIFY(ActivityMonitor::isActivityEvent(QEvent::Wheel));
         QVERIFY(ActivityMonitor::isActivityEvent(QEvent::TouchBegin));

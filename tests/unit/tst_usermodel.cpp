@@ -2,6 +2,7 @@
 // and that every member change reaches the people as one role-precise signal.
 #include "identity.h"
 #include "membermodel.h"
+#include "presencedata.h"
 #include "usermodel.h"
 
 #include <QAbstractItemModelTester>
@@ -12,17 +13,9 @@
 
 using namespace Hallway;
 
+using namespace TestData;
+
 namespace {
-QJsonObject meta(const QString &user, const QString &name = QString(), const QString &team = QString())
-{
-    QJsonObject o{{"userId", user}};
-    if (!name.isEmpty())
-        o.insert("username", name);
-    if (!team.isEmpty())
-        o.insert("team", team);
-    return o;
-}
-QJsonObject st(const QString &status) { return QJsonObject{{"status", status}}; }
 UserModel::Device dev(const QString &status, quint64 seq)
 {
     UserModel::Device d;
