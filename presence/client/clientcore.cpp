@@ -218,7 +218,7 @@ void ClientCore::Private::onSubscriptionMessage(const QJsonValue &payload)
     const QJsonObject o = payload.toObject();
     const QString name = o.value(channel).toString();
     if (name.startsWith(QLatin1String(Connection::presenceChannelPrefix)))
-        return; // duplicate copy of rt/presence-update (PROTOCOL.md §12.1)
+        return; // duplicate copy of rt/presence-update (docs/protocol.md §12.1)
     auto it = channels.find(name);
     if (it == channels.end())
         return; // not ours
@@ -345,12 +345,13 @@ void ClientCore::open() { d->conn->open(); }
 void ClientCore::close() { d->conn->close(); }
 void ClientCore::retryNow() { d->conn->retryNow(); }
 
+// Asked for (a new display name, Retry, waking from suspend): a new attempt at once, not after
+// the backoff's next delay, which an earlier outage may have grown to many seconds.
 void ClientCore::reconnect()
 {
     if (d->conn->status() == Connection::Status::Online)
         d->conn->dropConnection(QStringLiteral("reconnect requested"));
-    else
-        d->conn->retryNow();
+    d->conn->retryNow();
 }
 
 Connection *ClientCore::connection() const { return d->conn; }

@@ -66,7 +66,8 @@ class tst_Hostile : public QObject
         m_server->setHandler(handler);
         if (!m_server->listen())
             return false;
-        options.reconnectMaxMs = 1000;
+        if (options.reconnectFirstMinMs == ConnectionOptions().reconnectFirstMinMs)
+            options.reconnectMaxMs = 1000; // unless a test sets its own backoff
         options.commandTimeoutMs = 3000;
         options.membershipCheckMs = 0; // keep the wire quiet: only what each test sends
         m_client = new PresenceClient(options);
@@ -168,6 +169,27 @@ private Q_SLOTS:
         QCOMPARE(sent.count(QStringLiteral("rt/join-room")), 2);
         QCOMPARE(sent.count(QStringLiteral("rt/get-presence-state")), 2);
         QVERIFY(m_errors.isEmpty());
+    }
+
+    // A reconnect that is asked for (a new name, Retry, waking up) goes at once, however far an
+    // earlier outage has grown the backoff (here each automatic retry waits 20 s or more).
+    void requestedReconnectDoesNotWaitForTheBackoff()
+    {
+        ConnectionOptions options;
+        options.reconnectFirstMinMs = options.reconnectFirstMaxMs = 20000;
+        options.reconnectMaxMs = 60000;
+        QVERIFY(start(&FaultServer::defaultReply, options));
+        QCOMPARE(m_server->connectionsSeen(), 1);
+        m_client->reconnect();
+        QTRY_COMPARE_WITH_TIMEOUT(m_server->connectionsSeen(), 2, kSettleMs);
+        QTRY_VERIFY_WITH_TIMEOUT(m_client->status() == ConnectionStatus::Online, kSettleMs);
+        // Offline and waiting for a retry: asked for, it goes at once too.
+        m_server->abortClients();
+        QTRY_VERIFY_WITH_TIMEOUT(m_client->status() != ConnectionStatus::Online, kSettleMs);
+        QVERIFY(m_client->nextRetryIn() > 5);
+        m_client->reconnect();
+        QTRY_COMPARE_WITH_TIMEOUT(m_server->connectionsSeen(), 3, kSettleMs);
+        QTRY_VERIFY_WITH_TIMEOUT(m_client->status() == ConnectionStatus::Online, kSettleMs);
     }
 
     void malformedFrames_data()
