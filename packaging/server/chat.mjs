@@ -8,7 +8,7 @@ import { checkRoomName } from "./rooms.mjs"
 const NONCE_TTL_S = 3600
 
 // The history is the list @prsm/realtime reads for rt/subscribe-channel and rt/get-channel-history
-// (rt:history:<channel>, oldest first, PROTOCOL.md §5.5). It is written here, in one atomic step,
+// (rt:history:<channel>, oldest first, docs/protocol.md §5.5). It is written here, in one atomic step,
 // so that it is bounded by bytes as well as by count: append, keep the last N, then drop the
 // oldest while the total is over the byte budget (the newest always stays).
 // KEYS[1] the list; ARGV: message, max count, max bytes

@@ -1,5 +1,5 @@
 // The errors the server hands to clients. @prsm/realtime turns a thrown Error into the reply
-// payload {error: message, code: err.code, name: err.name} (PROTOCOL.md §3), so a CommandError's
+// payload {error: message, code: err.code, name: err.name} (docs/protocol.md §3), so a CommandError's
 // code arrives as it is; an HttpError refuses the WebSocket handshake with err.code as the HTTP
 // status and the message as the body. README.md lists every code.
 export class CommandError extends Error {

@@ -32,7 +32,7 @@ export function createGate({ server, registry, caps, directory }) {
     const cmd = ctx.command
     // Every command costs command tokens, refused or not; some also cost one of their own kind.
     charge(conn, [["commands", WEIGHT[cmd] ?? 1]])
-    // Built-in handlers crash on a missing payload (PROTOCOL.md §12); anything but an object is refused.
+    // Built-in handlers crash on a missing payload (docs/protocol.md §12); anything but an object is refused.
     if (ctx.payload === undefined || ctx.payload === null) ctx.payload = {}
     const p = ctx.payload
     if (typeof p !== "object" || Array.isArray(p)) throw new CommandError(Codes.BadPayload, "payload must be a JSON object")

@@ -153,7 +153,7 @@ if (settings.auth.dev) {
 }
 
 // Graceful shutdown with a deadline: a client that reconnects into a closing server would
-// otherwise make close() wait forever (PROTOCOL.md §7.1), and close() can also wait for
+// otherwise make close() wait forever (docs/protocol.md §7.1), and close() can also wait for
 // socket close events that come late. So first take this instance's connections out of their
 // rooms and presence (the leave events go out now, and nothing is left behind in Redis as a
 // ghost if the deadline cuts close() short), then close. The sockets are told at once (1001,

@@ -46,7 +46,7 @@ export function loadSettings(env = process.env) {
     logLevel: env.HALLWAY_LOG_LEVEL || "error",
   }
   // The presence TTL is only refreshed by pongs, so it must outlive at least two ping periods
-  // (PROTOCOL.md §6.4); it is what makes a crashed instance's ghosts leave within seconds.
+  // (docs/protocol.md §6.4); it is what makes a crashed instance's ghosts leave within seconds.
   s.presenceTtl = Math.max(num("HALLWAY_PRESENCE_TTL", s.pingInterval * 2 + 2000), s.pingInterval * 2 + 1000)
 
   s.auth = loadAuth(env, num, flag)

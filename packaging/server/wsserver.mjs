@@ -1,7 +1,7 @@
 // The one place that reaches past @prsm/realtime's public API, without changing the package.
 //
 // RealtimeServer creates its ws WebSocketServer itself, with ws's defaults (maxPayload 100 MiB),
-// and takes no ws options (PROTOCOL.md §14). ws reads `options.maxPayload` at each upgrade, so
+// and takes no ws options (docs/protocol.md §14). ws reads `options.maxPayload` at each upgrade, so
 // setting it on that server's options before the first client is admitted caps every client
 // frame: a larger one closes the socket with 1009 before it is buffered whole. The same server's
 // "connection" event is the only place where a socket and its handshake request meet.

@@ -205,7 +205,7 @@ void ClientCore::Private::resolveOfflineState(const QString &room, const RtError
 
 // --- membership check ----------------------------------------------------------------------
 // The server keeps rooms and presence only in Redis. When Redis restarts (data lost) or our
-// presence key expires while we stay connected (PROTOCOL.md §6.4), the socket lives on but
+// presence key expires while we stay connected (docs/protocol.md §6.4), the socket lives on but
 // nobody sees us, and nothing on the wire says so. Every membershipCheckMs we ask for the
 // presence set of our subscribed rooms; if the server answers but no longer lists our own
 // id, only a new connection (authenticated again, so metadata is back) repairs it.

@@ -2,7 +2,7 @@
 // Departures: one room's memory of who left and when, and of when each id last joined. The
 // only owner of two rules (ClientCore keeps one per room; Room trusts what it is fed):
 //  - never resurrect a departed member: a snapshot taken in the server's cleanup window still
-//    lists an id that already sent its leave (PROTOCOL.md §12.14), and a join older than the
+//    lists an id that already sent its leave (docs/protocol.md §12.14), and a join older than the
 //    leave we saw is a stale copy; a newer join is a real re-join (rt/leave-room then
 //    rt/join-room keeps the connection id);
 //  - a leave older than the id's last join is a late duplicate (§12.2, §12.4), not a leave.

@@ -62,7 +62,7 @@ struct RoomSetReading {
 // subscribeReply: rt/subscribe-presence's {present: [{id, metadata}], states}. presenceReply:
 // rt/get-presence-state's {present: [id], states} or rooms:enter's {present: [id]}, used when
 // havePresenceSet. The presence set
-// cuts crashed instances' ghosts from the room set (PROTOCOL.md §12.7, §12.12); self is never
+// cuts crashed instances' ghosts from the room set (docs/protocol.md §12.7, §12.12); self is never
 // cut (with join and reads pipelined, the set may have been read just before our join wrote it).
 // Items above maxItemBytes become null (metadata) or are dropped (states).
 RoomSetReading readRoomSet(const QJsonObject &subscribeReply, const QJsonObject &presenceReply,

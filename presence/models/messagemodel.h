@@ -2,7 +2,7 @@
 // MessageModel: the chat of one room (channel chat:<room>) as QML shows it: server messages
 // {id, from, name, connectionId, text, ts, clientId?}, our own messages from the moment they
 // are sent (pending, then sent or failed, retryable), and join/leave system rows per person.
-// Owned by its Room, which feeds it history (oldest first, PROTOCOL.md §5.5: asked with a
+// Owned by its Room, which feeds it history (oldest first, docs/protocol.md §5.5: asked with a
 // historyLimit >= the server's history, the tail is kept), live messages and send results.
 // Every message is de-duplicated by its server id, and a message carrying one of our
 // clientIds settles our pending/failed row instead of adding a second one, so history replays

@@ -1,6 +1,6 @@
 #pragma once
 // Every timing and limit of the model layer in one place, with its documented default
-// (DESIGN.md "Presence state we publish"), plus the injectable clock the timed models use.
+// (docs/design.md "Presence state we publish"), plus the injectable clock the timed models use.
 // Tests inject a fake clock and call the models' processTimers() after advancing it; in the
 // app the default monotonic clock and the models' own single-shot QTimers drive them.
 #include <QtGlobal>

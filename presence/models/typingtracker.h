@@ -2,7 +2,7 @@
 // TypingTracker: who else is typing in one room, per person, for Room.typingText and
 // Room.typingUsers. Room feeds it each remote connection's typing flag (never our own user's
 // connections); a person counts once however many devices type. Because the server's expiry
-// event needs Redis keyspace notifications (PROTOCOL.md §12.10), a typing connection also
+// event needs Redis keyspace notifications (docs/protocol.md §12.10), a typing connection also
 // expires locally remoteTypingExpiryMs after its last typing state: expired(connectionId)
 // tells the Room, which clears that member's typing flag. Owned by its Room; C++ only.
 #include "modeloptions.h"

@@ -1,5 +1,5 @@
 #pragma once
-// UserModel: Hallway's createPresence (PROTOCOL.md §10): it groups the connections of a
+// UserModel: Hallway's createPresence (docs/protocol.md §10): it groups the connections of a
 // MemberModel into people, one row per person, and merges their devices' states. Room owns
 // one (grouped by metadata userId) as Room.users; QML may create more over room.members with
 // another grouping (groupBy: "team", or a keyFunction). It follows its source row by row:

@@ -1,7 +1,7 @@
 #pragma once
 // BackoffPolicy: the reconnect delays. The first try waits a random time in
 // [firstMin, firstMax] (never at once: a server in graceful shutdown must be left to finish,
-// PROTOCOL.md §7.1); later tries use full-jitter exponential backoff, doubling the window from
+// docs/protocol.md §7.1); later tries use full-jitter exponential backoff, doubling the window from
 // firstMax up to the cap. The random source is injectable so tests can pin the bounds.
 #include <functional>
 

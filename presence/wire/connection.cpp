@@ -183,7 +183,7 @@ void Connection::startAttempt()
         onData(socket, text.toUtf8());
     });
     connect(socket, &QWebSocket::binaryMessageReceived, this, [this, socket](const QByteArray &data) {
-        // The server decodes binary frames as UTF-8 JSON too (PROTOCOL.md §1).
+        // The server decodes binary frames as UTF-8 JSON too (docs/protocol.md §1).
         onData(socket, data);
     });
     connect(socket, qOverload<QAbstractSocket::SocketError>(&QWebSocket::error), this,
@@ -380,7 +380,7 @@ void Connection::drainInbox()
 void Connection::handleData(const QByteArray &utf8)
 {
     // Every presence event also comes as an rt/subscription-message copy on
-    // presenceChannelPrefix + <room> (PROTOCOL.md §6.1); drop it before paying for a parse.
+    // presenceChannelPrefix + <room> (docs/protocol.md §6.1); drop it before paying for a parse.
     // Anything not matching this exact prefix still takes the full path below.
     static const QByteArray presenceCopy =
         QByteArrayLiteral("{\"command\":\"rt/subscription-message\",\"payload\":{\"channel\":\"")
@@ -424,7 +424,7 @@ bool Connection::finishSuccessOnly(const QByteArray &utf8)
 void Connection::handleFrame(const Frame &frame)
 {
     if (frame.hasId()) {
-        // Replies are matched by id only, even before rt/assign-id (PROTOCOL.md §2 rule 6).
+        // Replies are matched by id only, even before rt/assign-id (docs/protocol.md §2 rule 6).
         const qint64 id = frame.id.isDouble() ? qint64(frame.id.toDouble()) : 0;
         if (id > 0 && m_pending.contains(id) && m_pending.value(id).sent) {
             const RtError error = Frame::errorFromPayload(frame.payload);

@@ -80,7 +80,7 @@ public:
     using FrameSink = std::function<void(const QByteArray &utf8)>;
     void setFrameSink(FrameSink sink) { m_frameSink = std::move(sink); }
 
-    // The server copies every presence event to this channel (PROTOCOL.md §6.1, §12.1); the
+    // The server copies every presence event to this channel (docs/protocol.md §6.1, §12.1); the
     // one spelling for everything that recognises the copy.
     static constexpr char presenceChannelPrefix[] = "rt:presence:updates:";
 

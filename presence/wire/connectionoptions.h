@@ -10,7 +10,7 @@ struct ConnectionOptions {
     int pingTimeoutMs = 15000;          // watchdog tick; must exceed the server's pingInterval
     int maxMissedPings = 1;             // reconnect after (maxMissedPings+1) ticks without a server ping
     int reconnectFirstMinMs = 500;      // first retry after a random delay in [min, max] ...
-    int reconnectFirstMaxMs = 1500;     // ... never at once, so a closing server can finish (PROTOCOL §7.1)
+    int reconnectFirstMaxMs = 1500;     // ... never at once, so a closing server can finish (docs/protocol.md §7.1)
     int reconnectMaxMs = 30000;         // cap of the full-jitter exponential backoff
     int connectTimeoutMs = 10000;       // TCP + upgrade + rt/assign-id must finish within this, else retry
     qint64 maxFrameBytes = 64 * 1024 * 1024; // an incoming frame above this closes the connection (ETOOLARGE);

@@ -15,7 +15,7 @@ constexpr double kMaxSafeInteger = 9007199254740991.0;
 QJsonObject withPayload(const QJsonValue &payload)
 {
     QJsonObject object;
-    // A missing payload makes the server's built-in handlers throw (PROTOCOL.md §3).
+    // A missing payload makes the server's built-in handlers throw (docs/protocol.md §3).
     object.insert(QStringLiteral("payload"),
                   payload.isUndefined() || payload.isNull() ? QJsonValue(QJsonObject()) : payload);
     return object;

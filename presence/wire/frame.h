@@ -1,5 +1,5 @@
 #pragma once
-// Frame: the codec for one @prsm/realtime message ({id?, command, payload}, PROTOCOL.md §2–§3).
+// Frame: the codec for one @prsm/realtime message ({id?, command, payload}, docs/protocol.md §2–§3).
 // parse() validates once and never throws; a malformed text gives ok == false and a sentence
 // saying why. encodeRequest()/encodePush() build what the client sends. Error payloads
 // ({error: string, code, name}) are recognised here so every caller treats them alike.

@@ -1,7 +1,7 @@
 #pragma once
 // Recognising what Qt 6.4 tells only in words, and keeping secrets out of words we log.
 // A refused WebSocket upgrade is reported by errorString() alone ("Unhandled http status
-// code: 401 (Unauthorized)", PROTOCOL.md §13); this is the one place that reads that text.
+// code: 401 (Unauthorized)", docs/protocol.md §13); this is the one place that reads that text.
 #include <QString>
 #include <QUrl>
 

@@ -10,7 +10,7 @@ QtObject {
     readonly property SystemPalette palette: SystemPalette { colorGroup: SystemPalette.Active }
     readonly property bool dark: palette.window.hslLightness < 0.5
 
-    // Presence (DESIGN.md): online green, away amber, busy red, unknown grey.
+    // Presence (docs/design.md): online green, away amber, busy red, unknown grey.
     readonly property color online: dark ? "#3ccf8e" : "#2a9d63"
     readonly property color away: dark ? "#f2b33d" : "#e39b0b"
     readonly property color busy: dark ? "#f2647c" : "#d9304f"

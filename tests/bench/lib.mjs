@@ -1,6 +1,6 @@
 // Shared helpers for the benchmark's Node scripts (loadgen.mjs, js-bench.mjs, ...): load the official
 // client and `ws` from packaging/server/node_modules (the scripts live outside that package), and
-// install `ws` as globalThis.WebSocket, which RealtimeClient needs on Node 20 (PROTOCOL.md §11).
+// install `ws` as globalThis.WebSocket, which RealtimeClient needs on Node 20 (docs/protocol.md §11).
 import { createRequire } from "node:module"
 import { fileURLToPath, pathToFileURL } from "node:url"
 import path from "node:path"

@@ -1,4 +1,4 @@
-// PresenceClient against the real server: every call, and the sharp edges of PROTOCOL.md §12
+// PresenceClient against the real server: every call, and the sharp edges of docs/protocol.md §12
 // a client must absorb (duplicate presence copies, double join, leave of a non-member, error
 // payloads, falsy states, oldest-first history, 401 without a retry loop).
 #include "clientprobe.h"

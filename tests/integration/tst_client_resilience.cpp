@@ -137,7 +137,7 @@ private Q_SLOTS:
 
     // SIGTERM: the server says "going away" and takes a few seconds to close. The stack's
     // terminate keeps our event loop running, so the client is free to reconnect into the closing
-    // server at once; it must not (PROTOCOL.md §7.1). Every attempt goes through a proxy, which
+    // server at once; it must not (docs/protocol.md §7.1). Every attempt goes through a proxy, which
     // sees each one: the first comes no sooner than the backoff's first minimum after the link
     // dropped, and later ones are spaced at least that much too (never a tight loop).
     void gracefulRestartWaitsBeforeReconnecting()

@@ -44,7 +44,7 @@ private Q_SLOTS:
         QTRY_COMPARE_WITH_TIMEOUT(bob.room->members()->find(newId)->status, QStringLiteral("busy"), 3000);
 
         // A second observer arriving now sees no ghost either, although rt:room:<room> still
-        // lists the dead id until the server's dead-instance sweep (PROTOCOL.md §7.1).
+        // lists the dead id until the server's dead-instance sweep (docs/protocol.md §7.1).
         ClientProbe carol(m_stack.userUrl(QStringLiteral("carol"), QStringLiteral("Carol"), 1), shortOptions());
         QVERIFY(carol.openAndWait());
         QVERIFY(await(carol.client.joinRoom(room)).ok);
@@ -108,7 +108,7 @@ private Q_SLOTS:
         QVERIFY(m_stack.restartRedis());
         QCOMPARE(presenceSet(room), QSet<QString>{}); // the server's truth is gone
         // ... and so are the keyspace-notification flags the servers set only at startup
-        // (PROTOCOL.md §8): no expiry event (ghost leave, state:null) until they restart.
+        // (docs/protocol.md §8): no expiry event (ghost leave, state:null) until they restart.
         const QByteArray flags = m_stack.redis({QStringLiteral("CONFIG"), QStringLiteral("GET"),
                                                 QStringLiteral("notify-keyspace-events")});
         QVERIFY2(!flags.contains('x'), flags.constData());

@@ -21,7 +21,7 @@ public:
     struct Options {
         int instances = 1;
         int pingIntervalMs = 1000;   // short, so missed-pong and TTL behaviour shows in seconds
-        int presenceTtlMs = 3000;    // >= 2x ping interval (PROTOCOL.md §6.4)
+        int presenceTtlMs = 3000;    // >= 2x ping interval (docs/protocol.md §6.4)
         int maxMissedPongs = 1;
         int historyLength = 200;
         int shutdownGraceMs = 3000;

@@ -155,7 +155,7 @@ private Q_SLOTS:
         QCOMPARE(coreMembers(), (QStringList{"a1", "b1", "me1"}));
         push("leave", "b1", 200);
         QCOMPARE(coreMembers(), (QStringList{"a1", "me1"}));
-        // A snapshot taken in the server's cleanup window still lists b1 (PROTOCOL.md §12.14).
+        // A snapshot taken in the server's cleanup window still lists b1 (docs/protocol.md §12.14).
         resnapshot({"me1", "a1", "b1", "c1"});
         QCOMPARE(coreMembers(), (QStringList{"a1", "c1", "me1"}));
         QCOMPARE(roomMembers(), coreMembers());

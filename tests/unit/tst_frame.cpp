@@ -90,7 +90,7 @@ private Q_SLOTS:
         const QJsonObject o = QJsonDocument::fromJson(Frame::encodeRequest(7, QStringLiteral("rt/noop"), QJsonValue())).object();
         QCOMPARE(o.value(QStringLiteral("id")).toInt(), 7);
         QCOMPARE(o.value(QStringLiteral("command")).toString(), QStringLiteral("rt/noop"));
-        QVERIFY(o.value(QStringLiteral("payload")).isObject()); // never missing (PROTOCOL.md §3)
+        QVERIFY(o.value(QStringLiteral("payload")).isObject()); // never missing (docs/protocol.md §3)
         const QJsonObject p = QJsonDocument::fromJson(
             Frame::encodeRequest(8, QStringLiteral("x"), QJsonObject{{QStringLiteral("a"), 1}})).object();
         QCOMPARE(p.value(QStringLiteral("payload")).toObject().value(QStringLiteral("a")).toInt(), 1);
