@@ -103,6 +103,8 @@ bool PeopleSortModel::sameKey(const Key &a, const Key &b) const
 
 int PeopleSortModel::compareKeys(const Key &a, const Key &b) const
 {
+    if (m_rankRole < 0 && m_nameRole < 0)
+        return 0; // not a people model (yet): the source order
     if (a.rank != b.rank)
         return a.rank < b.rank ? -1 : 1;
     if (m_nameRole >= 0) {

@@ -440,6 +440,24 @@ private Q_SLOTS:
         m_sorted->setSourceModel(nullptr);
     }
 
+    void withoutPeopleRolesKeepsTheSourceOrder()
+    {
+        setUpModels({});
+        QStandardItemModel other; // no statusRank or name role: nothing to sort by
+        other.setItemRoleNames({{UserModel::UserIdRole, "userId"}});
+        for (const QString id : {"c", "a", "b"}) {
+            auto *item = new QStandardItem;
+            item->setData(id, UserModel::UserIdRole);
+            other.appendRow(item);
+        }
+        m_sorted->setSourceModel(&other);
+        m_sorted->setFilterText("a"); // and no name to filter by
+        QCOMPARE(m_sorted->count(), 3);
+        for (int row = 0; row < 3; ++row)
+            QCOMPARE(m_sorted->index(row, 0).data(UserModel::UserIdRole), other.item(row)->data(UserModel::UserIdRole));
+        m_sorted->setSourceModel(nullptr);
+    }
+
     // Random inserts, removals, renames, rank changes and filters against the slow spelling,
     // in the C locale (case-folded names) and a real one (collation keys).
     void randomChangesMatchTheReference_data()
