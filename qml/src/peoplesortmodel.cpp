@@ -78,7 +78,7 @@ bool PeopleSortModel::resolveRoles()
     return true;
 }
 
-PeopleSortModel::Key PeopleSortModel::makeKey(int sourceRow) const
+PeopleSortModel::Key PeopleSortModel::makeKey(int sourceRow, const Key *previous) const
 {
     Key key;
     const QModelIndex idx = sourceModel()->index(sourceRow, 0);
@@ -86,10 +86,14 @@ PeopleSortModel::Key PeopleSortModel::makeKey(int sourceRow) const
         key.rank = idx.data(m_rankRole).toInt();
     if (m_nameRole >= 0) {
         key.name = idx.data(m_nameRole).toString();
-        if (m_cLocale)
+        if (previous && previous->name == key.name) {
+            key.folded = previous->folded; // a collation key costs more than the rest of the row
+            key.collation = previous->collation;
+        } else if (m_cLocale) {
             key.folded = key.name.toCaseFolded();
-        else
+        } else {
             key.collation = m_collator.sortKey(key.name);
+        }
     }
     if (m_userIdRole >= 0)
         key.userId = idx.data(m_userIdRole).toString();
@@ -301,19 +305,29 @@ void PeopleSortModel::onRowsInserted(const QModelIndex &parent, int first, int l
     const auto byKey = [this](int a, int b) { return less(a, b); };
     std::sort(added.begin(), added.end(), byKey);
 
-    std::vector<int> order;
-    order.reserve(m_order.size() + added.size());
-    std::merge(m_order.begin(), m_order.end(), added.begin(), added.end(), std::back_inserter(order), byKey);
-    m_order.swap(order);
-
+    m_order = merged(m_order, added);
     added.erase(std::remove_if(added.begin(), added.end(), [this](int row) { return !accepts(m_keys[row]); }),
                 added.end());
-    if (added.empty())
-        return;
-    std::vector<int> next;
-    next.reserve(m_visible.size() + added.size());
-    std::merge(m_visible.begin(), m_visible.end(), added.begin(), added.end(), std::back_inserter(next), byKey);
-    applyVisible(std::move(next));
+    if (!added.empty())
+        applyVisible(merged(m_visible, added));
+}
+
+std::vector<int> PeopleSortModel::merged(const std::vector<int> &rows, const std::vector<int> &added) const
+{
+    // A binary search per added row rather than std::merge's comparison per element: a room
+    // arrives in ranges of ~100 people into lists of thousands.
+    const auto byKey = [this](int a, int b) { return less(a, b); };
+    std::vector<int> out;
+    out.reserve(rows.size() + added.size());
+    auto from = rows.begin();
+    for (int row : added) {
+        const auto at = std::lower_bound(from, rows.end(), row, byKey);
+        out.insert(out.end(), from, at);
+        out.push_back(row);
+        from = at;
+    }
+    out.insert(out.end(), from, rows.end());
+    return out;
 }
 
 void PeopleSortModel::onRowsAboutToBeRemoved(const QModelIndex &parent, int first, int last)
@@ -358,7 +372,7 @@ void PeopleSortModel::onDataChanged(const QModelIndex &topLeft, const QModelInde
     std::vector<int> unmoved; // source rows whose place and visibility stay
     for (int row = topLeft.row(); row <= bottomRight.row(); ++row) {
         if (keyRoles) {
-            Key key = makeKey(row);
+            Key key = makeKey(row, &m_keys[row]);
             if (!sameKey(key, m_keys[row])) {
                 updateRow(row, std::move(key));
                 continue;

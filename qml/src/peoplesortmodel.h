@@ -64,7 +64,8 @@ private:
     };
 
     bool resolveRoles();
-    Key makeKey(int sourceRow) const;
+    Key makeKey(int sourceRow, const Key *previous = nullptr) const; // previous: reuse its name's key
+    std::vector<int> merged(const std::vector<int> &rows, const std::vector<int> &added) const;
     bool sameKey(const Key &a, const Key &b) const;
     int compareKeys(const Key &a, const Key &b) const;
     bool less(int sourceRowA, int sourceRowB) const; // ties end on the source row: a total order
