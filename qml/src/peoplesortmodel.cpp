@@ -1,4 +1,5 @@
 #include "peoplesortmodel.h"
+#include "uilogging.h"
 
 #include <algorithm>
 #include <iterator>
@@ -404,7 +405,12 @@ void PeopleSortModel::updateRow(int sourceRow, Key key)
     const auto byKey = [this](int a, int b) { return less(a, b); };
     // Out of the full order while the old key still places it...
     auto at = std::lower_bound(m_order.begin(), m_order.end(), sourceRow, byKey);
-    Q_ASSERT(at != m_order.end() && *at == sourceRow);
+    if (at == m_order.end() || *at != sourceRow) {
+        // Cannot happen while every source change reaches us; if one did not, start over.
+        qCWarning(lcUi) << "PeopleSortModel: row" << sourceRow << "out of order, rebuilding";
+        resetFromSource();
+        return;
+    }
     m_order.erase(at);
     const int oldProxy = proxyRowOf(sourceRow);
     // ...and back in where the new one does.
