@@ -11,6 +11,7 @@
 #include <QRandomGenerator>
 #include <QSignalSpy>
 #include <QStandardItemModel>
+#include <QStringListModel>
 #include <QTest>
 
 #include <algorithm>
@@ -53,6 +54,14 @@ struct Signals {
             s->clear();
     }
     QSignalSpy inserted, removed, moved, changed, reset, layout;
+};
+
+// Names only (no rank or userId role), and rows that can move (QStandardItemModel's cannot).
+class NameListModel : public QStringListModel
+{
+public:
+    using QStringListModel::QStringListModel;
+    QHash<int, QByteArray> roleNames() const override { return {{Qt::DisplayRole, "name"}}; }
 };
 
 } // namespace
@@ -436,6 +445,30 @@ private Q_SLOTS:
         QCOMPARE(other.data(UserModel::NameRole).toString(), QString("Other"));
         QCOMPARE(same0.row(), 1);
         QCOMPARE(same0.data(Qt::UserRole + 100).toString(), QString("Same0"));
+        verifyMapping();
+        m_sorted->setSourceModel(nullptr);
+    }
+
+    void sourceMoveFollowsThePersistentIndexes()
+    {
+        setUpModels({});
+        NameListModel list({"Same", "Other", "Same"});
+        m_sorted->setSourceModel(&list);
+        QCOMPARE(m_sorted->index(0, 0).data().toString(), QString("Other"));
+        QPersistentModelIndex wasFirst = m_sorted->index(1, 0); // source row 0
+        QPersistentModelIndex wasLast = m_sorted->index(2, 0);  // source row 2
+        QCOMPARE(m_sorted->mapToSource(wasFirst).row(), 0);
+        Signals s(m_sorted.get());
+        QVERIFY(list.moveRows(QModelIndex(), 2, 1, QModelIndex(), 0)); // Same(2), Same(0), Other
+        QCOMPARE(s.reset.count(), 0);
+        QCOMPARE(s.layout.count(), 1);
+        // Equal names keep the source order: the moved row now comes first.
+        QCOMPARE(m_sorted->mapToSource(m_sorted->index(1, 0)).row(), 0);
+        QCOMPARE(m_sorted->mapToSource(m_sorted->index(2, 0)).row(), 1);
+        QCOMPARE(wasLast.row(), 1);
+        QCOMPARE(m_sorted->mapToSource(wasLast).row(), 0);
+        QCOMPARE(wasFirst.row(), 2);
+        QCOMPARE(m_sorted->mapToSource(wasFirst).row(), 1);
         verifyMapping();
         m_sorted->setSourceModel(nullptr);
     }
