@@ -1,13 +1,15 @@
 // PeopleSortModel: the people panel's order (statusRank, then name as the collator sees it,
 // then userId) and filter (substring of name or userId), kept incrementally: every source
 // change and filter change must arrive as inserted/removed/moved runs or dataChanged, never as
-// a reset, and Qt's model tester watches every step. The source is a QStandardItemModel with
-// the UserModel's own role names.
+// a reset, and Qt's model tester watches every step. The source is mostly a QStandardItemModel
+// with the UserModel's own role names, once a real UserModel over a MemberModel.
 #include "peoplesortmodel.h"
+#include "membermodel.h"
 #include "usermodel.h"
 
 #include <QAbstractItemModelTester>
 #include <QCollator>
+#include <QJsonObject>
 #include <QRandomGenerator>
 #include <QSignalSpy>
 #include <QStandardItemModel>
@@ -143,13 +145,14 @@ private:
     }
 
     // Each proxy row maps to its source row and back.
-    void verifyMapping() const
+    void verifyMapping() const { verifyMappingOf(*m_sorted); }
+    static void verifyMappingOf(const PeopleSortModel &sorted)
     {
-        for (int row = 0; row < m_sorted->rowCount(); ++row) {
-            const QModelIndex proxy = m_sorted->index(row, 0);
-            const QModelIndex source = m_sorted->mapToSource(proxy);
+        for (int row = 0; row < sorted.rowCount(); ++row) {
+            const QModelIndex proxy = sorted.index(row, 0);
+            const QModelIndex source = sorted.mapToSource(proxy);
             QVERIFY(source.isValid());
-            QCOMPARE(m_sorted->mapFromSource(source), proxy);
+            QCOMPARE(sorted.mapFromSource(source), proxy);
         }
     }
 
@@ -471,6 +474,59 @@ private Q_SLOTS:
         QCOMPARE(m_sorted->mapToSource(wasFirst).row(), 1);
         verifyMapping();
         m_sorted->setSourceModel(nullptr);
+    }
+
+    // The real thing: a Room's people as UserModel merges their devices.
+    void followsARealUserModel()
+    {
+        const auto meta = [](const QString &user, const QString &name) {
+            return QJsonObject{{"userId", user}, {"username", name}};
+        };
+        const auto status = [](const QString &s) { return QJsonObject{{"status", s}}; };
+        MemberModel members;
+        UserModel users;
+        users.setGraceMs(0); // a last device leaving removes the person at once
+        users.setSource(&members);
+        members.insert("c1", meta("carol", "Carol"));
+        members.insert("a1", meta("al", "Alice"), status("away"));
+        members.insert("b1", meta("bob", "bob"));
+        PeopleSortModel sorted;
+        QAbstractItemModelTester tester(&sorted, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        sorted.setSourceModel(&users);
+        const auto order = [&sorted] {
+            QStringList out;
+            for (int row = 0; row < sorted.rowCount(); ++row)
+                out << sorted.index(row, 0).data(UserModel::UserIdRole).toString();
+            return out;
+        };
+        QCOMPARE(order(), QStringList({"bob", "carol", "al"}));
+        Signals s(&sorted);
+
+        members.insert("a2", meta("al", "Alice")); // a second device, online: Alice is online
+        QCOMPARE(order(), QStringList({"al", "bob", "carol"}));
+        QCOMPARE(s.moved.count(), 1);
+        s.clear();
+
+        members.setState("b1", status("typing")); // a flag: same place, one dataChanged
+        QCOMPARE(s.moved.count(), 0);
+        QCOMPARE(s.changed.count(), 1);
+        QCOMPARE(s.changed.at(0).at(0).toModelIndex().row(), 1);
+        QVERIFY(sorted.index(1, 0).data(UserModel::TypingRole).toBool());
+
+        members.setState("b1", status("busy"));
+        QCOMPARE(order(), QStringList({"al", "carol", "bob"}));
+        QCOMPARE(s.moved.count(), 1);
+
+        sorted.setFilterText("car");
+        members.insert("d1", meta("dora", "Dora Carr"));
+        QCOMPARE(order(), QStringList({"carol", "dora"}));
+        members.remove("c1");
+        QCOMPARE(order(), QStringList({"dora"}));
+        sorted.setFilterText(QString());
+        QCOMPARE(order(), QStringList({"al", "dora", "bob"}));
+        QCOMPARE(s.reset.count(), 0);
+        QCOMPARE(s.layout.count(), 0);
+        verifyMappingOf(sorted);
     }
 
     void withoutPeopleRolesKeepsTheSourceOrder()
