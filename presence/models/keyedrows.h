@@ -40,11 +40,16 @@ public:
         m_rows.push_back(std::make_unique<T>(std::move(value)));
     }
 
+    // Grows by at least half the capacity: callers reserve before each of many inserted
+    // ranges, and an exact reserve would copy the row pointers every time.
     void reserve(int n)
     {
-        m_order.reserve(n);
-        m_orders.reserve(size_t(n));
-        m_rows.reserve(size_t(n));
+        if (size_t(n) <= m_rows.capacity())
+            return;
+        const size_t want = std::max(size_t(n), m_rows.capacity() + m_rows.capacity() / 2);
+        m_order.reserve(qsizetype(want));
+        m_orders.reserve(want);
+        m_rows.reserve(want);
     }
 
     void removeAt(int row, const QString &key)

@@ -77,6 +77,7 @@ public:
     bool insert(const QString &connectionId, const QJsonValue &metadata, const QJsonValue &state = QJsonValue());
     // Many at once (a snapshot): one inserted range. Skips ids already present; returns the ids added.
     QStringList insertMany(const QList<MemberInfo> &members, const QJsonObject &states);
+    void reserve(int rows) { m_rows.reserve(rows); } // before a big snapshot's ranges
     bool remove(const QString &connectionId);
     QList<int> setState(const QString &connectionId, const QJsonValue &state); // changed roles
     QList<int> setMetadata(const QString &connectionId, const QJsonValue &metadata);

@@ -195,6 +195,10 @@ QList<MemberInfo> Room::applySnapshot(const PresenceSnapshot &snapshot, int maxN
     m_initialSnapshotDone = true;
     m_quietPeople = initial;
     m_announceNewcomers = !initial;
+    // Room for everyone up front: grown range by range, the hashes would rehash again and again.
+    const int upTo = m_members->count() + int(snapshot.members.size());
+    m_members->reserve(upTo);
+    m_users->reserve(upTo);
 
     if (m_members->count() == 0) {
         // Nobody to update or remove: everyone is a newcomer (addMembers drops departed ids),

@@ -18,6 +18,15 @@ namespace Hallway {
 namespace {
 const QString kOnline = PresenceStatus::word(PresenceStatus::Online);
 
+UserModel::Device *deviceOf(UserModel::Person &p, const QString &connectionId)
+{
+    for (UserModel::Device &d : p.devices) {
+        if (d.connectionId == connectionId)
+            return &d;
+    }
+    return nullptr;
+}
+
 int availability(const QString &status) // lower = more available; standard statuses only
 {
     switch (PresenceStatus::fromWord(status)) {
@@ -81,13 +90,16 @@ QVariant UserModel::roleData(const Person &p, int role) const
     case StatusRole: return p.status;
     case TypingRole: return p.typing;
     case IsSelfRole: return p.isSelf;
-    case StateRole: return p.state;
+    case StateRole: return p.state.toVariantMap();
     case StatusRankRole: return statusRank(p.status);
     case InitialsRole: return initialsFor(p.name.isEmpty() ? p.key : p.name);
     case ColorSeedRole: return int(colorSeedFor(p.key) & 0x7fffffff);
     case HueRole: return hueFor(p.key);
     case ConnectionIdsRole: {
-        QStringList ids = p.devices.keys();
+        QStringList ids;
+        ids.reserve(p.devices.size());
+        for (const Device &d : p.devices)
+            ids.append(d.connectionId);
         ids.sort();
         return ids;
     }
@@ -207,6 +219,12 @@ void UserModel::setKeyFunction(KeyFunction function)
     Q_EMIT keyFunctionChanged();
 }
 
+void UserModel::reserve(int connections)
+{
+    m_rows.reserve(connections);
+    m_connKey.reserve(connections);
+}
+
 void UserModel::setGraceMs(int ms)
 {
     ms = qMax(0, ms);
@@ -300,6 +318,7 @@ void UserModel::onRowsInserted(const QModelIndex &parent, int first, int last)
     QList<QPair<int, QString>> known;
     QList<QPair<int, QString>> fresh;
     QSet<QString> freshKeys;
+    freshKeys.reserve(last - first + 1);
     for (int r = first; r <= last; ++r) {
         const QString key = keyFor(m_source->at(r));
         if (rowOf(key) >= 0)
@@ -369,7 +388,7 @@ void UserModel::addConnection(const MemberModel::Member &m, bool notify)
 void UserModel::addConnection(const MemberModel::Member &m, const QString &key, bool notify)
 {
     m_connKey.insert(m.connectionId, key);
-    Device d{m.status, m.typing, m.isSelf, m.state.toObject(), m.stateSeq};
+    Device d{m.connectionId, m.status, m.typing, m.isSelf, m.state.toObject(), m.stateSeq};
 
     int row = rowOf(key);
     if (row < 0) {
@@ -377,7 +396,7 @@ void UserModel::addConnection(const MemberModel::Member &m, const QString &key, 
         p.key = key;
         p.name = m.name;
         p.avatar = m.avatar;
-        p.devices.insert(m.connectionId, d);
+        p.devices.append(d);
         recompute(p, nullptr);
         noteAvailable(false, isAvailable(p));
         row = m_rows.size();
@@ -402,7 +421,10 @@ void UserModel::addConnection(const MemberModel::Member &m, const QString &key, 
         m_grace.remove(key);
     }
     adoptIdentity(p, m, changed);
-    p.devices.insert(m.connectionId, d);
+    if (Device *known = deviceOf(p, m.connectionId))
+        *known = d;
+    else
+        p.devices.append(d);
     changed << ConnectionsRole << ConnectionIdsRole;
     const bool wasAvailable = isAvailable(p);
     recompute(p, &changed);
@@ -422,8 +444,10 @@ void UserModel::removeConnection(const QString &connectionId, bool allowGrace)
     if (row < 0)
         return;
     Person &p = m_rows[row];
-    if (!p.devices.remove(connectionId))
+    const Device *gone = deviceOf(p, connectionId);
+    if (!gone)
         return;
+    p.devices.removeAt(gone - p.devices.constData());
     if (p.devices.isEmpty()) {
         if (m_graceMs <= 0 || !allowGrace) {
             removeRow(row);
@@ -466,8 +490,8 @@ void UserModel::updateConnection(const MemberModel::Member &m, bool regroup)
     if (row < 0)
         return;
     Person &p = m_rows[row];
-    auto it = p.devices.find(m.connectionId);
-    if (it == p.devices.end())
+    Device *it = deviceOf(p, m.connectionId);
+    if (!it)
         return;
     it->status = m.status;
     it->typing = m.typing;
@@ -495,20 +519,18 @@ void UserModel::recompute(Person &p, QList<int> *changed)
     QString status;
     bool typing = false;
     bool self = false;
-    QVariantMap state;
+    QJsonObject state;
+    status = mergeStatus(p.devices);
     if (p.devices.size() == 1) {
         // Most people have one device: nothing to merge (a big room's snapshot is mostly these).
-        const Device &d = p.devices.cbegin().value();
-        status = mergeStatus({d});
+        const Device &d = p.devices.first();
         typing = d.typing;
         self = d.isSelf;
-        state = d.state.toVariantMap();
+        state = d.state;
     } else {
-        const QList<Device> devices = p.devices.values();
-        status = mergeStatus(devices);
         QList<const Device *> byAge;
-        byAge.reserve(devices.size());
-        for (const Device &d : devices) {
+        byAge.reserve(p.devices.size());
+        for (const Device &d : std::as_const(p.devices)) {
             typing = typing || d.typing;
             self = self || d.isSelf;
             byAge.append(&d);
@@ -516,10 +538,12 @@ void UserModel::recompute(Person &p, QList<int> *changed)
         std::sort(byAge.begin(), byAge.end(), [](const Device *a, const Device *b) { return a->seq < b->seq; });
         for (const Device *d : std::as_const(byAge)) {
             for (auto it = d->state.constBegin(); it != d->state.constEnd(); ++it)
-                state.insert(it.key(), it.value().toVariant());
+                state.insert(it.key(), it.value());
         }
     }
-    state.insert(QStringLiteral("status"), status);
+    static const QString kStatus = QStringLiteral("status");
+    if (state.value(kStatus) != QJsonValue(status)) // usually equal: no copy of the device's object
+        state.insert(kStatus, status);
 
     if (changed) {
         if (status != p.status)

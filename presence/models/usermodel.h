@@ -89,6 +89,7 @@ public:
     using KeyFunction = std::function<QString(const QJsonValue &metadata, const QString &connectionId)>;
 
     struct Device {
+        QString connectionId;
         QString status;
         bool typing = false;
         bool isSelf = false;
@@ -99,11 +100,11 @@ public:
         QString key;
         QString name;
         QString avatar;
-        QHash<QString, Device> devices; // connectionId -> device, live ones only
+        QList<Device> devices; // live ones only; a person has a handful at most
         QString status = PresenceStatus::word(PresenceStatus::Online);
         bool typing = false;
         bool isSelf = false;
-        QVariantMap state;
+        QJsonObject state; // merged; a QVariantMap only when a view asks (StateRole)
         bool inGrace = false;
         qint64 graceDeadline = 0;
     };
@@ -124,6 +125,7 @@ public:
     void setKeyFunction(KeyFunction function); // C++; an empty function restores the default
     int graceMs() const { return m_graceMs; }
     void setGraceMs(int ms);
+    void reserve(int connections); // before a big snapshot's ranges (people <= connections)
     int count() const { return m_rows.size(); }
     int availableCount() const { return m_available; } // people of statusRank 0 (rule e)
 
