@@ -126,13 +126,15 @@ RoomSetReading readRoomSet(const QJsonObject &subscribeReply, const QJsonObject 
     // set that cut the list (rooms:enter's has none: then the subscribe reply's).
     const bool presenceStates = havePresenceSet && presenceReply.contains(kStates);
     r.states = (presenceStates ? presenceReply : subscribeReply).value(kStates).toObject();
-    for (auto it = r.states.begin(); it != r.states.end();) {
-        if (jsonExceeds(it.value(), maxItemBytes)) {
-            r.oversized.append({"presence state", it.key()});
-            it = r.states.erase(it);
-        } else {
-            ++it;
-        }
+    // Read without detaching: the object is shared with the parsed reply (20,000 entries).
+    QStringList tooBig;
+    for (auto it = r.states.constBegin(); it != r.states.constEnd(); ++it) {
+        if (jsonExceeds(it.value(), maxItemBytes))
+            tooBig.append(it.key());
+    }
+    for (const QString &id : std::as_const(tooBig)) {
+        r.oversized.append({"presence state", id});
+        r.states.remove(id);
     }
     return r;
 }
@@ -175,14 +177,15 @@ PresenceSnapshot buildSnapshot(const QString &room, bool resync, const QList<Mem
     }
     if (unchanged)
         snapshot.serverList = serverList;
-    // States of non-members are dropped; usually there are none, and the object is shared.
+    // States of non-members are dropped; usually there are none, and the object stays shared.
     snapshot.states = states;
-    for (auto s = snapshot.states.begin(); s != snapshot.states.end();) {
-        if (members.contains(s.key()))
-            ++s;
-        else
-            s = snapshot.states.erase(s);
+    QStringList strangers;
+    for (auto s = states.constBegin(); s != states.constEnd(); ++s) {
+        if (!members.contains(s.key()))
+            strangers.append(s.key());
     }
+    for (const QString &id : std::as_const(strangers))
+        snapshot.states.remove(id);
     return snapshot;
 }
 
