@@ -37,11 +37,16 @@ QJsonArray parseHistory(const QJsonValue &history)
     return out;
 }
 
+QJsonObject memberToJson(const MemberInfo &m)
+{
+    return QJsonObject{{QStringLiteral("id"), m.connectionId}, {metadata, m.metadata}};
+}
+
 QJsonArray membersToJson(const QList<MemberInfo> &members)
 {
     QJsonArray out;
     for (const MemberInfo &m : members)
-        out.append(QJsonObject{{QStringLiteral("id"), m.connectionId}, {metadata, m.metadata}});
+        out.append(memberToJson(m));
     return out;
 }
 } // namespace
@@ -369,7 +374,15 @@ QSet<QString> ClientCore::memberIds(const QString &room) const
 namespace {
 QJsonObject snapshotResult(const PresenceSnapshot &snap)
 {
-    const QJsonArray list = snap.serverList.size() == snap.members.size() ? snap.serverList : membersToJson(snap.members);
+    QJsonArray list;
+    if (!snap.serverList.isEmpty() && snap.serverList.size() <= snap.members.size()) {
+        // The server's list, and the joins seen while it was in flight (usually just ours).
+        list = snap.serverList;
+        for (qsizetype i = snap.serverList.size(); i < snap.members.size(); ++i)
+            list.append(memberToJson(snap.members.at(i)));
+    } else {
+        list = membersToJson(snap.members);
+    }
     return QJsonObject{{success, true}, {present, list}, {states, snap.states}};
 }
 } // namespace

@@ -268,7 +268,7 @@ void ClientCore::Private::finishSnapshot(const QString &roomName, bool resync, c
 QStringList ClientCore::Private::mergeInflightMembership(RoomRec &room, RoomSetReading &reading)
 {
     QStringList lookups;
-    reading.pristine = reading.pristine && room.inflightMembership.isEmpty();
+    bool removed = false;
     for (const PresenceEvent &ev : std::as_const(room.inflightMembership)) {
         const QString &id = ev.connectionId;
         if (ev.type == PresenceEvent::Type::Join) {
@@ -278,18 +278,22 @@ QStringList ClientCore::Private::mergeInflightMembership(RoomRec &room, RoomSetR
             if (reading.ids.contains(id))
                 continue;
             reading.ids.insert(id);
+            // Appended: the server's list stays the members' beginning (PresenceSnapshot::serverList).
             reading.members.append({id, metaCache.value(id, QJsonValue::Null)});
             if (!metaCache.contains(id))
                 lookups << id;
         } else if (room.departures.admitsLeave(id, ev.timestamp)) {
             room.departures.noteLeave(id, ev.timestamp, options.departedMemory);
-            reading.ids.remove(id);
+            removed = reading.ids.remove(id) || removed;
         }
     }
     room.inflightMembership.clear();
-    reading.members.erase(std::remove_if(reading.members.begin(), reading.members.end(),
-                                         [&reading](const MemberInfo &m) { return !reading.ids.contains(m.connectionId); }),
-                          reading.members.end());
+    if (removed) {
+        reading.pristine = false;
+        reading.members.erase(std::remove_if(reading.members.begin(), reading.members.end(),
+                                             [&reading](const MemberInfo &m) { return !reading.ids.contains(m.connectionId); }),
+                              reading.members.end());
+    }
     return lookups;
 }
 

@@ -56,7 +56,7 @@ struct RoomSetReading {
     QList<QPair<QString, QJsonValue>> metadata; // every listed id's metadata, cut ones too (for the cache)
     QJsonObject states;                         // connection id -> state, oversized ones dropped
     QList<Oversized> oversized;                 // in the order found
-    bool pristine = true;                       // members is exactly the server's list
+    bool pristine = true;                       // members begins with exactly the server's list
 };
 
 // subscribeReply: rt/subscribe-presence's {present: [{id, metadata}], states}. presenceReply:
@@ -73,7 +73,7 @@ void overlayStates(QJsonObject &states, const QHash<QString, QJsonValue> &newer)
 
 // The snapshot a room gets: candidates that are not excluded (departed, our own old ids), with
 // metadata from knownMetadata where the server had none, and only members' states. members
-// receives the ids listed. serverList is handed on when the result is exactly that list.
+// receives the ids listed. serverList is handed on when the result begins with exactly that list.
 using IdPredicate = std::function<bool(const QString &connectionId)>;
 using MetadataLookup = std::function<std::optional<QJsonValue>(const QString &connectionId)>;
 PresenceSnapshot buildSnapshot(const QString &room, bool resync, const QList<MemberInfo> &candidates,

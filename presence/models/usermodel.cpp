@@ -90,7 +90,11 @@ QVariant UserModel::roleData(const Person &p, int role) const
     case StatusRole: return p.status;
     case TypingRole: return p.typing;
     case IsSelfRole: return p.isSelf;
-    case StateRole: return p.state.toVariantMap();
+    case StateRole: {
+        QVariantMap state = p.state.toVariantMap();
+        state.insert(QStringLiteral("status"), p.status);
+        return state;
+    }
     case StatusRankRole: return statusRank(p.status);
     case InitialsRole: return initialsFor(p.name.isEmpty() ? p.key : p.name);
     case ColorSeedRole: return int(colorSeedFor(p.key) & 0x7fffffff);
@@ -122,12 +126,18 @@ const UserModel::Person *UserModel::find(const QString &key) const
 
 QString UserModel::mergeStatus(const QList<Device> &devices)
 {
-    if (devices.isEmpty())
+    return mergeStatus(devices.constData(), devices.constData() + devices.size());
+}
+
+QString UserModel::mergeStatus(const Device *begin, const Device *end)
+{
+    if (begin == end)
         return kOnline;
     const Device *newestCustom = nullptr;
     int best = 3;
     QString bestStatus = kOnline;
-    for (const Device &d : devices) {
+    for (const Device *it = begin; it != end; ++it) {
+        const Device &d = *it;
         if (!MemberModel::isStandardStatus(d.status)) {
             if (!newestCustom || d.seq > newestCustom->seq)
                 newestCustom = &d;
@@ -396,18 +406,19 @@ void UserModel::addConnection(const MemberModel::Member &m, const QString &key, 
         p.key = key;
         p.name = m.name;
         p.avatar = m.avatar;
-        p.devices.append(d);
+        p.devices.append(std::move(d));
         recompute(p, nullptr);
         noteAvailable(false, isAvailable(p));
         row = m_rows.size();
         if (notify)
             beginInsertRows(QModelIndex(), row, row);
-        m_rows.append(key, p);
+        m_rows.append(key, std::move(p));
         if (notify) {
             endInsertRows();
             Q_EMIT countChanged();
-            Q_EMIT personAdded(key, p.name);
-            if (p.typing)
+            const Person &added = m_rows.at(row);
+            Q_EMIT personAdded(key, added.name);
+            if (added.typing)
                 Q_EMIT typingChanged(key, true);
         }
         return;
@@ -447,7 +458,7 @@ void UserModel::removeConnection(const QString &connectionId, bool allowGrace)
     const Device *gone = deviceOf(p, connectionId);
     if (!gone)
         return;
-    p.devices.removeAt(gone - p.devices.constData());
+    p.devices.remove(gone - p.devices.constData());
     if (p.devices.isEmpty()) {
         if (m_graceMs <= 0 || !allowGrace) {
             removeRow(row);
@@ -520,7 +531,7 @@ void UserModel::recompute(Person &p, QList<int> *changed)
     bool typing = false;
     bool self = false;
     QJsonObject state;
-    status = mergeStatus(p.devices);
+    status = mergeStatus(p.devices.cbegin(), p.devices.cend()); // QVarLengthArray: plain pointers
     if (p.devices.size() == 1) {
         // Most people have one device: nothing to merge (a big room's snapshot is mostly these).
         const Device &d = p.devices.first();
@@ -541,19 +552,16 @@ void UserModel::recompute(Person &p, QList<int> *changed)
                 state.insert(it.key(), it.value());
         }
     }
-    static const QString kStatus = QStringLiteral("status");
-    if (state.value(kStatus) != QJsonValue(status)) // usually equal: no copy of the device's object
-        state.insert(kStatus, status);
 
     if (changed) {
         if (status != p.status)
-            *changed << StatusRole << StatusRankRole;
+            *changed << StatusRole << StatusRankRole << StateRole; // the state role carries the status
+        else if (state != p.state)
+            *changed << StateRole;
         if (typing != p.typing)
             *changed << TypingRole;
         if (self != p.isSelf)
             *changed << IsSelfRole;
-        if (state != p.state)
-            *changed << StateRole;
     }
     p.status = status;
     p.typing = typing;

@@ -47,6 +47,7 @@
 #include <QJsonObject>
 #include <QPointer>
 #include <QTimer>
+#include <QVarLengthArray>
 #include <QVariantMap>
 #include <QtQml/qqmlregistration.h>
 
@@ -100,11 +101,11 @@ public:
         QString key;
         QString name;
         QString avatar;
-        QList<Device> devices; // live ones only; a person has a handful at most
+        QVarLengthArray<Device, 1> devices; // live ones only; a person has a handful at most
         QString status = PresenceStatus::word(PresenceStatus::Online);
         bool typing = false;
         bool isSelf = false;
-        QJsonObject state; // merged; a QVariantMap only when a view asks (StateRole)
+        QJsonObject state; // merged, without the merged status (StateRole adds it)
         bool inGrace = false;
         qint64 graceDeadline = 0;
     };
@@ -146,6 +147,7 @@ public:
 
     // The merge rule on its own, for tests and other callers.
     static QString mergeStatus(const QList<Device> &devices);
+    static QString mergeStatus(const Device *begin, const Device *end);
     static int statusRank(const QString &status);
     // Initials and colour come from identity.h, shared with MessageModel.
     static QString initialsFor(const QString &name);

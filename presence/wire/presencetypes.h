@@ -47,8 +47,9 @@ struct PresenceSnapshot {
     QList<MemberInfo> members;
     QJsonObject states;    // connectionId -> state object
     bool resync = false;   // true when taken after a reconnect
-    QJsonArray serverList; // the server's "present" array when members is exactly that list, else
-                           // empty: lets a reply hand it on instead of rebuilding 20,000 objects
+    QJsonArray serverList; // the server's "present" array when members begins with exactly that
+                           // list (joins seen meanwhile may follow it), else empty: lets a reply
+                           // hand it on instead of rebuilding 20,000 objects
 };
 
 } // namespace Hallway

@@ -47,6 +47,19 @@ private Q_SLOTS:
         QVERIFY(ClientProbe::hasMember(alice.snapshots.first(), alice.client.connectionId()));
         QCOMPARE(alice.client.joinedRooms(), QStringList{QStringLiteral("lobby")});
         QVERIFY(alice.client.isSubscribed(QStringLiteral("lobby")));
+
+        // A second member's join lists everyone once: the server's list, then whoever the
+        // snapshot saw join meanwhile (bob himself: his join and reads are pipelined).
+        ClientProbe bob(url(QStringLiteral("bob")));
+        QVERIFY(bob.openAndWait());
+        const Settled bobJoined = await(bob.client.joinRoom(QStringLiteral("lobby")));
+        QVERIFY2(bobJoined.ok, qPrintable(bobJoined.error.message));
+        QStringList ids;
+        for (const QJsonValue &m : bobJoined.value.toObject().value(QStringLiteral("present")).toArray())
+            ids << m.toObject().value(QStringLiteral("id")).toString();
+        QCOMPARE(ids.size(), 2);
+        QCOMPARE(QSet<QString>(ids.cbegin(), ids.cend()),
+                 (QSet<QString>{alice.client.connectionId(), bob.client.connectionId()}));
     }
 
     // Leaving and joining again keeps the connection id; the new snapshot lists us however
