@@ -263,9 +263,18 @@ void Room::addMembers(const QList<MemberInfo> &newcomers, const QJsonObject &sta
     if (!added.isEmpty())
         updateSelfUser();
     m_quietPeople = wasQuiet;
-    for (const QString &id : added) {
-        m_earlyStates.remove(id);
-        const MemberModel::Member *m = m_members->find(id);
+    // The added rows are the last ones, in order; a slot below may change the model, so each
+    // row is checked before it is used instead of searched for.
+    const int firstRow = m_members->count() - int(added.size());
+    for (int i = 0; i < added.size(); ++i) {
+        const QString &id = added.at(i);
+        if (!m_earlyStates.isEmpty())
+            m_earlyStates.remove(id);
+        const int row = firstRow + i;
+        const MemberModel::Member *m = row >= 0 && row < m_members->count() && m_members->at(row).connectionId == id
+            ? &m_members->at(row) : m_members->find(id);
+        if (!m)
+            continue;
         if (m->typing)
             syncTyping(id);
         if (m_announceNewcomers)

@@ -331,7 +331,7 @@ void UserModel::onRowsInserted(const QModelIndex &parent, int first, int last)
     freshKeys.reserve(last - first + 1);
     for (int r = first; r <= last; ++r) {
         const QString key = keyFor(m_source->at(r));
-        if (rowOf(key) >= 0)
+        if (m_rows.contains(key))
             known.append({r, key});
         else {
             fresh.append({r, key});
@@ -400,7 +400,7 @@ void UserModel::addConnection(const MemberModel::Member &m, const QString &key, 
     m_connKey.insert(m.connectionId, key);
     Device d{m.connectionId, m.status, m.typing, m.isSelf, m.state.toObject(), m.stateSeq};
 
-    int row = rowOf(key);
+    int row = m_rows.contains(key) ? rowOf(key) : -1; // a newcomer costs no binary search
     if (row < 0) {
         Person p;
         p.key = key;
