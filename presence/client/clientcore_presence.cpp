@@ -240,7 +240,6 @@ void ClientCore::Private::finishSnapshot(const QString &roomName, bool resync, c
     RoomSetReading reading = readRoomSet(subObj, gpsObj, havePresenceSet, conn->connectionId(), options.maxItemBytes);
     for (const Oversized &o : std::as_const(reading.oversized))
         reportOversized(o.what, o.owner);
-    metaCache.insertMany(reading.metadata);
     const QStringList lookups = mergeInflightMembership(room, reading);
     overlayStates(reading.states, room.inflightStates);
     room.inflightStates.clear();
@@ -248,8 +247,10 @@ void ClientCore::Private::finishSnapshot(const QString &roomName, bool resync, c
 
     const QJsonArray serverList = subObj.value(present).toArray();
     auto publish = [this, roomName, resync, candidates = reading.members, states = reading.states, serverList,
-                    pristine = reading.pristine, done] {
+                    pristine = reading.pristine, metadata = reading.metadata, done] {
         publishSnapshot(roomName, resync, candidates, states, serverList, pristine, done);
+        // Cached after the snapshot is on its way: 20,000 inserts need not delay it.
+        metaCache.insertMany(metadata);
     };
     if (lookups.isEmpty()) {
         publish();

@@ -104,7 +104,8 @@ RoomSetReading readRoomSet(const QJsonObject &subscribeReply, const QJsonObject 
     for (const QJsonValue &entry : serverList) {
         const QJsonObject m = entry.toObject();
         const QString id = m.value(kId).toString();
-        if (id.isEmpty() || r.ids.contains(id)) {
+        const qsizetype known = r.ids.size();
+        if (id.isEmpty() || (r.ids.insert(id), r.ids.size() == known)) { // one hash lookup, not two
             r.pristine = false;
             continue;
         }
@@ -117,10 +118,10 @@ RoomSetReading readRoomSet(const QJsonObject &subscribeReply, const QJsonObject 
         r.metadata.append({id, meta});
         if (havePresenceSet && !presenceSet.contains(id) && id != self) {
             r.pristine = false; // a ghost of a crashed instance
+            r.ids.remove(id);
             continue;
         }
         r.members.append({id, meta});
-        r.ids.insert(id);
     }
     // Both replies carry the states of the presence set; the presence-set reply's go with the
     // set that cut the list (rooms:enter's has none: then the subscribe reply's).
