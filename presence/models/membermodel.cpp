@@ -103,6 +103,11 @@ bool MemberModel::isStandardStatus(const QString &status)
 
 void MemberModel::fillFromMetadata(Member &m, const QJsonValue &metadata) const
 {
+    fillFromMetadata(m, metadata, m_allowHttpAvatars);
+}
+
+void MemberModel::fillFromMetadata(Member &m, const QJsonValue &metadata, bool allowHttpAvatars)
+{
     m.metadata = metadata.isObject() ? metadata : QJsonValue();
     m.userId = metaString(metadata, QStringLiteral("userId"));
     m.name = metaString(metadata, QStringLiteral("username"));
@@ -110,7 +115,7 @@ void MemberModel::fillFromMetadata(Member &m, const QJsonValue &metadata) const
         m.name = m.userId;
     // Only https avatars (safeurl.h): file:, data:, plain http and the like become "", so the
     // views show initials instead of loading them.
-    m.avatar = sanitizedAvatarUrl(metaString(metadata, QStringLiteral("avatar")), m_allowHttpAvatars);
+    m.avatar = sanitizedAvatarUrl(metaString(metadata, QStringLiteral("avatar")), allowHttpAvatars);
 }
 
 void MemberModel::setAllowHttpAvatars(bool allow)
@@ -148,31 +153,57 @@ void MemberModel::emitChanged(int row, const QList<int> &roles)
     Q_EMIT dataChanged(idx, idx, roles);
 }
 
-MemberModel::Member MemberModel::makeMember(const QString &connectionId, const QJsonValue &metadata,
-                                            const QJsonValue &state)
+MemberModel::Member MemberModel::prepareMember(const QString &connectionId, const QJsonValue &metadata,
+                                               const QJsonValue &state, bool allowHttpAvatars)
 {
     Member m;
     m.connectionId = connectionId;
-    fillFromMetadata(m, metadata);
+    fillFromMetadata(m, metadata, allowHttpAvatars);
     m.state = state.isObject() ? state : QJsonValue();
-    m.stateSeq = ++m_seq;
-    m.isSelf = !m_selfId.isEmpty() && connectionId == m_selfId;
     deriveStatus(m);
     return m;
 }
 
+MemberModel::Member MemberModel::makeMember(const QString &connectionId, const QJsonValue &metadata,
+                                            const QJsonValue &state)
+{
+    Member m = prepareMember(connectionId, metadata, state, m_allowHttpAvatars);
+    m.stateSeq = ++m_seq;
+    m.isSelf = !m_selfId.isEmpty() && connectionId == m_selfId;
+    return m;
+}
+
+QList<MemberModel::Member> MemberModel::prepareMembers(const QList<MemberInfo> &members, const QJsonObject &states,
+                                                       bool allowHttpAvatars)
+{
+    QList<Member> rows;
+    rows.reserve(members.size());
+    for (const MemberInfo &info : members) {
+        if (!info.connectionId.isEmpty())
+            rows.append(prepareMember(info.connectionId, info.metadata, states.value(info.connectionId), allowHttpAvatars));
+    }
+    return rows;
+}
+
 QStringList MemberModel::insertMany(const QList<MemberInfo> &members, const QJsonObject &states)
 {
+    return insertPrepared(prepareMembers(members, states, m_allowHttpAvatars));
+}
+
+QStringList MemberModel::insertPrepared(QList<Member> rows)
+{
     QList<Member> fresh;
-    fresh.reserve(members.size());
+    fresh.reserve(rows.size());
     QSet<QString> seen;
-    seen.reserve(members.size());
-    for (const MemberInfo &info : members) {
-        const QString &id = info.connectionId;
+    seen.reserve(rows.size());
+    for (Member &m : rows) {
+        const QString &id = m.connectionId;
         if (id.isEmpty() || m_rows.contains(id) || seen.contains(id))
             continue;
         seen.insert(id);
-        fresh.append(makeMember(id, info.metadata, states.value(id)));
+        m.stateSeq = ++m_seq;
+        m.isSelf = !m_selfId.isEmpty() && id == m_selfId;
+        fresh.append(std::move(m));
     }
     QStringList added;
     if (fresh.isEmpty())

@@ -77,6 +77,12 @@ public:
     bool insert(const QString &connectionId, const QJsonValue &metadata, const QJsonValue &state = QJsonValue());
     // Many at once (a snapshot): one inserted range. Skips ids already present; returns the ids added.
     QStringList insertMany(const QList<MemberInfo> &members, const QJsonObject &states);
+    // The same in two steps: prepareMembers() reads what the server said into rows without
+    // the model (it touches nothing shared, so a big snapshot's rows are made on another
+    // thread, see RoomFeed); insertPrepared() numbers them, marks ours and inserts them.
+    static QList<Member> prepareMembers(const QList<MemberInfo> &members, const QJsonObject &states,
+                                        bool allowHttpAvatars);
+    QStringList insertPrepared(QList<Member> rows);
     void reserve(int rows) { m_rows.reserve(rows); } // before a big snapshot's ranges
     bool remove(const QString &connectionId);
     QList<int> setState(const QString &connectionId, const QJsonValue &state); // changed roles
@@ -103,6 +109,9 @@ Q_SIGNALS:
 private:
     QVariant roleData(const Member &m, int role) const;
     void fillFromMetadata(Member &m, const QJsonValue &metadata) const;
+    static void fillFromMetadata(Member &m, const QJsonValue &metadata, bool allowHttpAvatars);
+    static Member prepareMember(const QString &connectionId, const QJsonValue &metadata, const QJsonValue &state,
+                                bool allowHttpAvatars);
     Member makeMember(const QString &connectionId, const QJsonValue &metadata, const QJsonValue &state);
     static void deriveStatus(Member &m);
     void emitChanged(int row, const QList<int> &roles);

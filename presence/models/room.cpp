@@ -256,10 +256,15 @@ QList<MemberInfo> Room::applySnapshot(const PresenceSnapshot &snapshot, int maxN
 
 void Room::addMembers(const QList<MemberInfo> &newcomers, const QJsonObject &states)
 {
+    addPreparedMembers(MemberModel::prepareMembers(newcomers, states, m_members->allowHttpAvatars()));
+}
+
+void Room::addPreparedMembers(QList<MemberModel::Member> rows)
+{
     // Newcomers go in as one inserted range (a big room's first snapshot is thousands of rows).
     // The first snapshot's people arrive quietly (no "joined" rows), however many turns it takes.
     const bool wasQuiet = std::exchange(m_quietPeople, m_quietPeople || !m_announceNewcomers);
-    const QStringList added = m_members->insertMany(newcomers, states);
+    const QStringList added = m_members->insertPrepared(std::move(rows));
     if (!added.isEmpty())
         updateSelfUser();
     m_quietPeople = wasQuiet;

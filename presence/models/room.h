@@ -100,6 +100,8 @@ public:
     // now; the others are returned, for addMembers() on later event-loop turns (RoomFeed).
     QList<MemberInfo> applySnapshot(const PresenceSnapshot &snapshot, int maxNewcomers = -1);
     void addMembers(const QList<MemberInfo> &newcomers, const QJsonObject &states);
+    // The same with rows made beforehand (MemberModel::prepareMembers, maybe on another thread).
+    void addPreparedMembers(QList<MemberModel::Member> rows);
     void setMemberMetadata(const QString &connectionId, const QJsonValue &metadata);
     // After joining: our own connection is a member (a snapshot that raced with our own
     // leave and rejoin may lack it). Adds it with this metadata if missing.

@@ -3,11 +3,15 @@
 // Room on the GUI thread without stalling it. A big snapshot's newcomers go in as inserted
 // ranges of at most sliceMs of work per event-loop turn; events for the room that arrive
 // meanwhile wait, in order, until the snapshot is complete, so a leave can never overtake the
-// join it undoes. Owned by the Session, one per joined room.
+// join it undoes. The newcomers' rows are made (MemberModel::prepareMembers: metadata, avatar,
+// status) on a thread of the feed's own while the GUI thread inserts the ones made before, so
+// the two halves of the work overlap. Owned by the Session, one per joined room.
+#include "membermodel.h"
 #include "presencetypes.h"
 
 #include <QObject>
 #include <QPointer>
+#include <QThreadPool>
 
 namespace Hallway {
 
@@ -18,10 +22,11 @@ class RoomFeed : public QObject
     Q_OBJECT
 public:
     RoomFeed(Room *room, int sliceMs, QObject *parent = nullptr);
+    ~RoomFeed() override;
 
     void applySnapshot(const PresenceSnapshot &snapshot);
     void apply(const PresenceEvent &event);
-    bool isLoading() const { return m_restHead < m_rest.size(); }
+    bool isLoading() const { return m_inserted < m_rest.size(); }
 
 Q_SIGNALS:
     void loaded(); // the last snapshot is wholly applied
@@ -30,16 +35,23 @@ private:
     void scheduleStep();
     void step();
     qsizetype chunkFor(qint64 budgetNs) const;
+    void prepareAhead();
+    void onPrepared(quint64 generation, QList<MemberModel::Member> rows);
 
     QPointer<Room> m_room;
     int m_sliceMs;
-    QList<MemberInfo> m_rest;      // newcomers still to insert
-    qsizetype m_restHead = 0;
+    QList<MemberInfo> m_rest;       // newcomers still to insert (from m_inserted on)
+    qsizetype m_inserted = 0;       // of m_rest
+    qsizetype m_prepared = 0;       // of m_rest handed to the preparer or made here
+    QList<QList<MemberModel::Member>> m_ready; // made rows, in order, waiting to be inserted
+    int m_preparing = 0;            // chunks with the preparer
+    quint64 m_generation = 0;       // a newer snapshot drops the rows made for an older one
     QJsonObject m_states;
     QList<PresenceEvent> m_waiting; // held while loading, applied in order afterwards
     qsizetype m_waitingHead = 0;
     bool m_stepScheduled = false;
     qint64 m_nsPerMember = 0; // measured on the last inserted range; 0 = not yet
+    QThreadPool m_preparer;   // one thread, so rows come back in order
 };
 
 } // namespace Hallway
