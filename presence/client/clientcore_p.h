@@ -110,6 +110,7 @@ public:
         RtError subscribeError;
         QJsonValue state;
         RtError stateError;
+        QSet<QString> presenceIds; // state's "present", read when it arrives (before the member list)
     };
     using SnapshotFn = std::function<void(const PresenceSnapshot *, const RtError &)>;
     using ErrorFn = std::function<void(const RtError &)>;

@@ -163,6 +163,7 @@ void ClientCore::Private::requestEnter(const QString &roomName, Connection::Requ
                     replies->joinError = e.isNull() ? refused(QStringLiteral("could not join %1").arg(roomName)) : e;
                 } else {
                     replies->state = r; // {success, present}: the presence set, without states
+                    replies->presenceIds = presenceIds(r.toObject());
                 }
                 barrier->arrive();
             }, flags);
@@ -181,6 +182,7 @@ void ClientCore::Private::requestPresenceSetAndJoin(const QString &roomName, Con
             [replies, barrier](const QJsonValue &r, const RtError &e) {
                 replies->state = r;
                 replies->stateError = e;
+                replies->presenceIds = presenceIds(r.toObject());
                 barrier->arrive();
             }, flags);
     if (!alsoJoin)
@@ -237,7 +239,8 @@ void ClientCore::Private::finishSnapshot(const QString &roomName, bool resync, c
 
     const QJsonObject gpsObj = replies.state.toObject();
     const bool havePresenceSet = replies.stateError.isNull() && gpsObj.value(success).toBool();
-    RoomSetReading reading = readRoomSet(subObj, gpsObj, havePresenceSet, conn->connectionId(), options.maxItemBytes);
+    RoomSetReading reading = readRoomSet(subObj, gpsObj, replies.presenceIds, havePresenceSet, conn->connectionId(),
+                                         options.maxItemBytes);
     for (const Oversized &o : std::as_const(reading.oversized))
         reportOversized(o.what, o.owner);
     const QStringList lookups = mergeInflightMembership(room, reading);

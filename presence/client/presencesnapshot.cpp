@@ -1,6 +1,8 @@
 #include "presencesnapshot.h"
 #include "logging.h"
 
+#include <future>
+
 namespace Hallway {
 
 namespace {
@@ -92,17 +94,29 @@ std::optional<PresenceEvent> presenceEventFromUpdate(const QJsonValue &payload)
     return ev;
 }
 
+QSet<QString> presenceIds(const QJsonObject &presenceReply)
+{
+    return idSet(presenceReply.value(kPresent).toArray());
+}
+
 RoomSetReading readRoomSet(const QJsonObject &subscribeReply, const QJsonObject &presenceReply,
                            bool havePresenceSet, const QString &self, qint64 maxItemBytes)
 {
+    return readRoomSet(subscribeReply, presenceReply, presenceIds(presenceReply), havePresenceSet, self, maxItemBytes);
+}
+
+namespace {
+// Entries [from, to) of the server's list, read as readRoomSet() says; a big list is read in
+// two such parts at once.
+RoomSetReading readPart(const QJsonArray &serverList, qsizetype from, qsizetype to, const QSet<QString> &presenceSet,
+                        bool havePresenceSet, const QString &self, qint64 maxItemBytes)
+{
     RoomSetReading r;
-    const QSet<QString> presenceSet = idSet(presenceReply.value(kPresent).toArray());
-    const QJsonArray serverList = subscribeReply.value(kPresent).toArray();
-    r.members.reserve(serverList.size());
-    r.ids.reserve(serverList.size());
-    r.metadata.reserve(serverList.size());
-    for (const QJsonValue &entry : serverList) {
-        const QJsonObject m = entry.toObject();
+    r.members.reserve(to - from);
+    r.ids.reserve(to - from);
+    r.metadata.reserve(to - from);
+    for (qsizetype i = from; i < to; ++i) {
+        const QJsonObject m = serverList.at(i).toObject();
         const QString id = m.value(kId).toString();
         const qsizetype known = r.ids.size();
         if (id.isEmpty() || (r.ids.insert(id), r.ids.size() == known)) { // one hash lookup, not two
@@ -123,16 +137,71 @@ RoomSetReading readRoomSet(const QJsonObject &subscribeReply, const QJsonObject 
         }
         r.members.append({id, meta});
     }
-    // Both replies carry the states of the presence set; the presence-set reply's go with the
-    // set that cut the list (rooms:enter's has none: then the subscribe reply's).
-    const bool presenceStates = havePresenceSet && presenceReply.contains(kStates);
-    r.states = (presenceStates ? presenceReply : subscribeReply).value(kStates).toObject();
-    // Read without detaching: the object is shared with the parsed reply (20,000 entries).
+    return r;
+}
+
+QStringList oversizedStates(const QJsonObject &states, qint64 maxItemBytes)
+{
     QStringList tooBig;
-    for (auto it = r.states.constBegin(); it != r.states.constEnd(); ++it) {
+    for (auto it = states.constBegin(); it != states.constEnd(); ++it) { // const: no detach of the reply's object
         if (jsonExceeds(it.value(), maxItemBytes))
             tooBig.append(it.key());
     }
+    return tooBig;
+}
+
+// Lists this long are read in two halves at once: the first on the calling thread, the second
+// (and the states' sizes) on a thread of its own. Both only read the parsed reply.
+constexpr qsizetype kReadInHalvesFrom = 4096;
+} // namespace
+
+RoomSetReading readRoomSet(const QJsonObject &subscribeReply, const QJsonObject &presenceReply,
+                           const QSet<QString> &presenceSet, bool havePresenceSet, const QString &self,
+                           qint64 maxItemBytes)
+{
+    const QJsonArray serverList = subscribeReply.value(kPresent).toArray();
+    // Both replies carry the states of the presence set; the presence-set reply's go with the
+    // set that cut the list (rooms:enter's has none: then the subscribe reply's).
+    const bool presenceStates = havePresenceSet && presenceReply.contains(kStates);
+    const QJsonObject states = (presenceStates ? presenceReply : subscribeReply).value(kStates).toObject();
+    const qsizetype n = serverList.size();
+
+    RoomSetReading r;
+    QStringList tooBig;
+    if (n < kReadInHalvesFrom) {
+        r = readPart(serverList, 0, n, presenceSet, havePresenceSet, self, maxItemBytes);
+        tooBig = oversizedStates(states, maxItemBytes);
+    } else {
+        const qsizetype half = n / 2;
+        auto second = std::async(std::launch::async, [&] {
+            return std::make_pair(readPart(serverList, half, n, presenceSet, havePresenceSet, self, maxItemBytes),
+                                  oversizedStates(states, maxItemBytes));
+        });
+        r = readPart(serverList, 0, half, presenceSet, havePresenceSet, self, maxItemBytes);
+        auto [rest, restTooBig] = second.get();
+        tooBig = std::move(restTooBig);
+        // The second half as if read after the first: an id the first half listed is a duplicate.
+        r.pristine = r.pristine && rest.pristine;
+        r.members.reserve(n);
+        r.metadata.reserve(n);
+        for (const auto &entry : std::as_const(rest.metadata)) {
+            if (!r.ids.contains(entry.first))
+                r.metadata.append(entry);
+        }
+        for (const Oversized &o : std::as_const(rest.oversized)) {
+            if (!r.ids.contains(o.owner))
+                r.oversized.append(o);
+        }
+        for (const MemberInfo &m : std::as_const(rest.members)) {
+            const qsizetype known = r.ids.size();
+            r.ids.insert(m.connectionId);
+            if (r.ids.size() == known)
+                r.pristine = false;
+            else
+                r.members.append(m);
+        }
+    }
+    r.states = states;
     for (const QString &id : std::as_const(tooBig)) {
         r.oversized.append({"presence state", id});
         r.states.remove(id);

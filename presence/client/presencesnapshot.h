@@ -67,6 +67,13 @@ struct RoomSetReading {
 // Items above maxItemBytes become null (metadata) or are dropped (states).
 RoomSetReading readRoomSet(const QJsonObject &subscribeReply, const QJsonObject &presenceReply,
                            bool havePresenceSet, const QString &self, qint64 maxItemBytes);
+// The same with the presence set's ids read beforehand (presenceIds): that reply usually comes
+// well before the member list, so the set is ready when the list arrives. A list of thousands
+// is read in two halves at once, the second on a short-lived thread of its own.
+RoomSetReading readRoomSet(const QJsonObject &subscribeReply, const QJsonObject &presenceReply,
+                           const QSet<QString> &presenceSet, bool havePresenceSet, const QString &self,
+                           qint64 maxItemBytes);
+QSet<QString> presenceIds(const QJsonObject &presenceReply);
 
 // States published while the snapshot was in flight replace the snapshot's; a null clears.
 void overlayStates(QJsonObject &states, const QHash<QString, QJsonValue> &newer);

@@ -222,6 +222,49 @@ private Q_SLOTS:
         QCOMPARE(plain.states.value("a1").toObject().value("status").toString(), QStringLiteral("away"));
     }
 
+    // A list of thousands is read in two halves at once; the result is the one-pass reading:
+    // the first occurrence of an id wins across the halves, ghosts are cut wherever they are.
+    void readRoomSetInHalvesReadsAsOnePass()
+    {
+        const QJsonObject big{{"blob", QString(600, QLatin1Char('x'))}};
+        QJsonArray list;
+        QJsonArray present;
+        for (int i = 0; i < 6000; ++i) {
+            const QString id = QStringLiteral("c%1").arg(i);
+            list.append(member(id));
+            present.append(id);
+        }
+        list[10] = QJsonObject{{"id", "ghost"}, {"metadata", QJsonObject{{"userId", "g"}}}}; // first half
+        list[4000] = member("c20");                                                          // second half: a duplicate of the first's
+        list[4001] = member("c4002");                                                        // a duplicate within the second
+        list[4500] = QJsonObject{{"id", "c4500"}, {"metadata", big}};                        // oversized
+        list[5000] = QJsonObject{{"id", "ghost"}, {"metadata", QJsonObject{{"userId", "g"}}}}; // the ghost again
+        list[5500] = member("me1");                                                          // self: never cut
+        const QJsonObject sub{{"present", list}, {"states", QJsonObject{{"c1", QJsonObject{{"status", "busy"}}}, {"c4500", big}}}};
+        const QJsonObject enter{{"present", present}};
+        const RoomSetReading r = readRoomSet(sub, enter, true, "me1", 512);
+
+        QStringList expected;
+        for (int i = 0; i < 6000; ++i) {
+            if (i == 10 || i == 4000 || i == 5000 || i == 4002)
+                continue; // ghost, duplicate of c20, ghost, c4002 already listed at 4001
+            expected << (i == 4001 ? QStringLiteral("c4002") : i == 5500 ? QStringLiteral("me1") : QStringLiteral("c%1").arg(i));
+        }
+        QStringList ids;
+        for (const MemberInfo &m : r.members)
+            ids << m.connectionId;
+        QCOMPARE(ids, expected);
+        QCOMPARE(r.ids.size(), expected.size());
+        QVERIFY(!r.pristine);
+        QCOMPARE(r.members.at(expected.indexOf("c4500")).metadata, QJsonValue(QJsonValue::Null));
+        QCOMPARE(r.oversized.size(), 2); // c4500's metadata, then its state
+        QCOMPARE(r.oversized.at(0).owner, QStringLiteral("c4500"));
+        QCOMPARE(QString::fromLatin1(r.oversized.at(1).what), QStringLiteral("presence state"));
+        QCOMPARE(r.states.keys(), QStringList{"c1"});
+        // Metadata is kept for every id listed once, the ghost's too (twice: it was read twice).
+        QCOMPARE(r.metadata.size(), expected.size() + 2);
+    }
+
     void buildSnapshotDropsExcludedAndFillsMetadata()
     {
         const QList<MemberInfo> candidates{{"a1", QJsonValue::Null}, {"b1", member("b1").value("metadata")}, {"gone", QJsonValue::Null}};
