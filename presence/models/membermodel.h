@@ -77,6 +77,9 @@ public:
     bool insert(const QString &connectionId, const QJsonValue &metadata, const QJsonValue &state = QJsonValue());
     // Many at once (a snapshot): one inserted range. Skips ids already present; returns the ids added.
     QStringList insertMany(const QList<MemberInfo> &members, const QJsonObject &states);
+    // Room for n rows in all, before a big snapshot goes in range by range: the row hash then
+    // never grows (a rehash of thousands of ids) in the middle of one range.
+    void reserve(int n) { m_rows.reserve(n); }
     bool remove(const QString &connectionId);
     QList<int> setState(const QString &connectionId, const QJsonValue &state); // changed roles
     QList<int> setMetadata(const QString &connectionId, const QJsonValue &metadata);

@@ -196,6 +196,11 @@ QList<MemberInfo> Room::applySnapshot(const PresenceSnapshot &snapshot, int maxN
     m_quietPeople = initial;
     m_announceNewcomers = !initial;
 
+    // A hash that doubles while a range goes in costs that range a rehash of every id so far
+    // (about 10 ms at 16,000): make the room once, in this turn, which inserts the least.
+    const int members = m_members->count() + int(snapshot.members.size());
+    m_members->reserve(members);
+    m_users->reserve(members);
     if (m_members->count() == 0) {
         // Nobody to update or remove: everyone is a newcomer (addMembers drops departed ids),
         // and a big room's first snapshot costs this turn only its first range.

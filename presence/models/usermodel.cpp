@@ -288,6 +288,12 @@ void UserModel::noteAvailable(bool before, bool after)
     Q_EMIT availableCountChanged();
 }
 
+void UserModel::reserve(int connections)
+{
+    m_rows.reserve(connections);
+    m_connKey.reserve(connections);
+}
+
 void UserModel::onRowsInserted(const QModelIndex &parent, int first, int last)
 {
     if (parent.isValid())

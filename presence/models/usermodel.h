@@ -133,6 +133,10 @@ public:
     QString keyOfConnection(const QString &connectionId) const { return m_connKey.value(connectionId); }
     Q_INVOKABLE QVariantMap get(int row) const;
 
+    // Room for the people of n connections in all (at most n people), before a big snapshot
+    // goes in range by range: the hashes never grow in the middle of one range.
+    void reserve(int connections);
+
     // Our link is down (held): nobody's grace period ends, since we cannot know who is really
     // gone. Released, the people still in grace get releaseGraceMs from now to come back.
     void setHeld(bool held, int releaseGraceMs);
