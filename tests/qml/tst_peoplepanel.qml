@@ -19,6 +19,8 @@ Item {
         }
     }
 
+    Component { id: emptyPeople; ListModel {} }
+
     TestCase {
         name: "PeoplePanel"
         when: windowShown
@@ -57,6 +59,40 @@ Item {
             // Offline: still listed, greyed, status unknown.
             panel.presenceKnown = false;
             verify(findChild(panel, "presenceUnknownNote").visible);
+        }
+
+        function person(i) {
+            return { userId: "p" + i, name: "Person " + (1000 + i), avatar: "", connections: 1, status: "online",
+                     typing: false, isSelf: false, statusRank: 0, initials: "P", hue: i };
+        }
+
+        // People arriving before the current row push it down; the view's highlight (which the
+        // view scrolls after on arrow keys) is where the current row is at once, not on its way
+        // there: it used to crawl after it at 400 px/s, thousands of rows in a big room, and
+        // kept the window drawing frames meanwhile.
+        function test_highlightKeepsUpWithTheCurrentRow() {
+            const users = createTemporaryObject(emptyPeople, root);
+            const panel = createTemporaryObject(peoplePanelComponent, root, { users: users });
+            const list = findChild(panel, "peopleList");
+            users.append(person(500));
+            tryVerify(() => list.currentItem !== null);
+            compare(list.currentIndex, 0);
+            for (let i = 0; i < 300; ++i)
+                users.append(person(i)); // sorted before the first one
+            tryVerify(() => list.currentIndex === 300);
+            list.forceLayout();
+            tryVerify(() => list.highlightItem !== null && list.currentItem !== null);
+            compare(list.highlightItem.y, list.currentItem.y);
+
+            // Arrow keys move the current row and the view keeps it in sight.
+            list.currentIndex = 0;
+            list.forceActiveFocus();
+            for (let i = 0; i < 40; ++i)
+                keyClick(Qt.Key_Down);
+            compare(list.currentIndex, 40);
+            tryVerify(() => list.currentItem.y >= list.contentY
+                            && list.currentItem.y + list.currentItem.height <= list.contentY + list.height + 1);
+            verify(list.currentItem.highlightedByKeys);
         }
     }
 }
