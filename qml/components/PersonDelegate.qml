@@ -43,12 +43,21 @@ Item {
     opacity: presenceKnown ? 1 : 0.55
 
     Accessible.role: Accessible.ListItem
-    Accessible.name: [displayName,
-                      isSelf ? qsTr("(you)") : "",
-                      Ui.statusLabel(shownStatus),
-                      shownTyping ? qsTr("typing") : "",
-                      connections > 1 ? qsTr("%n device(s)", "", connections) : ""]
-                     .filter(s => s !== "").join(", ")
+    // "Ada, (you), Away, typing, 2 devices": concatenated, not an array joined, which costs each
+    // row JavaScript objects when a screenful is made at once.
+    Accessible.name: {
+        const status = Ui.statusLabel(shownStatus);
+        let text = displayName;
+        if (isSelf)
+            text += ", " + qsTr("(you)");
+        if (status !== "")
+            text += ", " + status;
+        if (shownTyping)
+            text += ", " + qsTr("typing");
+        if (connections > 1)
+            text += ", " + qsTr("%n device(s)", "", connections);
+        return text;
+    }
 
     HoverHandler { id: hover }
 
