@@ -1,6 +1,7 @@
 #include "appsetup.h"
 
 #include "appsettings.h"
+#include "incubationpacer.h"
 
 #include <QCoreApplication>
 #include <QLibraryInfo>
@@ -11,6 +12,11 @@
 #include <QTranslator>
 
 namespace Hallway::Ui {
+
+namespace {
+// A big room's model slices are 4 ms too: with both in one turn, still under half a frame.
+constexpr int kIncubationMsPerTurn = 4;
+} // namespace
 
 void applyDefaultStyle()
 {
@@ -35,6 +41,9 @@ void configureEngine(QQmlApplicationEngine &engine, AppSettings &settings)
 {
     AppSettings::setInstance(&settings);
     engine.addImportPath(QStringLiteral("qrc:/")); // the static Hallway modules live under qrc:/
+    // Set before the window is made, which otherwise installs its own (see incubationpacer.h).
+    if (!engine.incubationController())
+        engine.setIncubationController(new IncubationPacer(kIncubationMsPerTurn, &engine));
 }
 
 QUrl mainQmlUrl()
