@@ -1,6 +1,6 @@
 #pragma once
 // IncubationPacer: drives the engine's asynchronous object creation (Loader { asynchronous:
-// true } and the views' delegates made inside one) a few milliseconds per event-loop turn.
+// true } and the views' delegates made inside one) a couple of milliseconds per event-loop turn.
 // Qt's own window controller incubates for two thirds of a frame at once (10 ms at 60 Hz) on
 // the render loops that draw on the GUI thread (software, offscreen, basic); with a model
 // slice in the same turn (a big room's members go in 4 ms at a time) that is a frame late.
@@ -16,7 +16,7 @@ class IncubationPacer : public QObject, public QQmlIncubationController
     Q_OBJECT
 
 public:
-    explicit IncubationPacer(int msPerTurn = 4, QObject *parent = nullptr);
+    explicit IncubationPacer(int msPerTurn = 2, QObject *parent = nullptr);
 
     int msPerTurn() const { return m_msPerTurn; }
 

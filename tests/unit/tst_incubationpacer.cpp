@@ -56,7 +56,7 @@ private slots:
     {
         IncubationPacer pacer(0);
         QCOMPARE(pacer.msPerTurn(), 1);
-        QCOMPARE(IncubationPacer().msPerTurn(), 4);
+        QCOMPARE(IncubationPacer().msPerTurn(), 2);
     }
 };
 
