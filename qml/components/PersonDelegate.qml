@@ -70,10 +70,11 @@ Item {
         anchors.rightMargin: 6
     }
 
+    // Centred on whole pixels, rounding half up as the layouts this replaced did.
     Avatar {
         id: avatar
         x: person.leftPadding
-        anchors.verticalCenter: parent.verticalCenter
+        y: Math.round((person.height - height) / 2)
         width: Theme.smallAvatarSize
         height: Theme.smallAvatarSize
         name: person.displayName
@@ -89,7 +90,7 @@ Item {
         id: text
         x: avatar.x + avatar.width + Theme.spacing + 2
         width: person.width - x - person.rightPadding
-        anchors.verticalCenter: parent.verticalCenter
+        y: Math.round((person.height - height) / 2)
         implicitWidth: Math.max(nameLabel.implicitWidth + (selfMarker.visible ? 4 + selfMarker.implicitWidth : 0),
                                 details.implicitWidth)
         implicitHeight: nameLabel.implicitHeight + details.height
@@ -110,7 +111,7 @@ Item {
         Text {
             id: selfMarker
             objectName: "selfMarker"
-            x: nameLabel.width + 4
+            x: Math.ceil(nameLabel.width) + 4 // on a whole pixel, as the layout put it
             visible: person.isSelf
             text: person.isSelf ? qsTr("(you)") : ""
             color: Theme.mutedText
@@ -174,8 +175,8 @@ Item {
                     border.color: Theme.separator
                     implicitWidth: devices.implicitWidth + 10
                     implicitHeight: devices.implicitHeight + 2
-                    width: implicitWidth
-                    height: implicitHeight
+                    width: Math.ceil(implicitWidth)
+                    height: Math.ceil(implicitHeight)
                     Text {
                         id: devices
                         anchors.centerIn: parent
