@@ -21,12 +21,15 @@ Item {
     Accessible.role: Accessible.Graphic
     Accessible.name: qsTr("Avatar of %1").arg(name)
 
+    // The picture once it has loaded; until then (and without one, most people) the initials.
+    readonly property bool pictureShown: picture.item !== null && picture.item.ready
+
     Rectangle {
         id: disc
         anchors.fill: parent
         radius: width / 2
         color: Qt.hsla(avatar.hue / 360, 0.48, Theme.dark ? 0.42 : 0.50, 1)
-        visible: picture.status !== Image.Ready
+        visible: !avatar.pictureShown
 
         Text {
             anchors.centerIn: parent
@@ -39,30 +42,38 @@ Item {
         }
     }
 
-    // Round picture without QtQuick.Effects (6.5+) or Qt5Compat: the square picture is clipped
-    // and its corners are covered by a ring in the colour of what the avatar sits on.
-    Item {
+    // Made only for an avatar with a picture address: lists create many avatars at once.
+    Loader {
+        id: picture
         anchors.fill: parent
-        clip: true
-        visible: picture.status === Image.Ready
+        active: avatar.source.toString() !== ""
+        sourceComponent: Component {
+            // Round picture without QtQuick.Effects (6.5+) or Qt5Compat: the square picture is clipped
+            // and its corners are covered by a ring in the colour of what the avatar sits on.
+            Item {
+                readonly property bool ready: image.status === Image.Ready
+                clip: true
+                visible: ready
 
-        Image {
-            id: picture
-            anchors.fill: parent
-            source: avatar.source
-            sourceSize: Qt.size(avatar.width * 2, avatar.height * 2)
-            fillMode: Image.PreserveAspectCrop
-            asynchronous: true
-            smooth: true
-        }
-        Rectangle {
-            anchors.centerIn: parent
-            width: parent.width * 1.5
-            height: width
-            radius: width / 2
-            color: "transparent"
-            border.width: parent.width * 0.25
-            border.color: avatar.ringColor
+                Image {
+                    id: image
+                    anchors.fill: parent
+                    source: avatar.source
+                    sourceSize: Qt.size(avatar.width * 2, avatar.height * 2)
+                    fillMode: Image.PreserveAspectCrop
+                    asynchronous: true
+                    smooth: true
+                }
+                Rectangle {
+                    anchors.centerIn: parent
+                    width: parent.width * 1.5
+                    height: width
+                    radius: width / 2
+                    color: "transparent"
+                    border.width: parent.width * 0.25
+                    border.color: avatar.ringColor
+                }
+            }
         }
     }
 
@@ -79,12 +90,15 @@ Item {
         anchors.bottomMargin: -Math.round(width * 0.15)
     }
 
-    TypingMark {
-        visible: avatar.typing && avatar.showPresence
+    // Only while the person types (its dots animate).
+    Loader {
+        active: avatar.typing && avatar.showPresence
         anchors.left: parent.right
         anchors.leftMargin: -Math.round(width * 0.55)
         anchors.top: parent.top
         anchors.topMargin: -Math.round(height * 0.35)
-        ringColor: avatar.ringColor
+        sourceComponent: Component {
+            TypingMark { ringColor: avatar.ringColor }
+        }
     }
 }
