@@ -11,6 +11,7 @@
 #include <QJsonDocument>
 #include <QtQml/qqml.h>
 #include <algorithm>
+#include <vector>
 #include <limits>
 
 namespace Hallway {
@@ -323,28 +324,58 @@ void UserModel::onRowsInserted(const QModelIndex &parent, int first, int last)
     if (first == last)
         return addConnection(m_source->at(first), true);
 
-    // A range (a snapshot): people not listed yet go in as one inserted range, built silently
-    // between begin/endInsertRows; devices of people already listed then update them.
+    // A range (a snapshot): people not listed yet are made here, their devices grouped, and go
+    // in as one inserted range; devices of people already listed then update them. The online
+    // count changes once for the range, not once a person.
     QList<QPair<int, QString>> known;
-    QList<QPair<int, QString>> fresh;
-    QSet<QString> freshKeys;
-    freshKeys.reserve(last - first + 1);
+    std::vector<Person> fresh;
+    QHash<QString, qsizetype> freshIndex; // key -> index in fresh
+    freshIndex.reserve(last - first + 1);
     for (int r = first; r <= last; ++r) {
-        const QString key = keyFor(m_source->at(r));
-        if (m_rows.contains(key))
+        const MemberModel::Member &m = m_source->at(r);
+        QString key = keyFor(m);
+        if (m_rows.contains(key)) {
             known.append({r, key});
-        else {
-            fresh.append({r, key});
-            freshKeys.insert(key);
+            continue;
         }
+        m_connKey.insert(m.connectionId, key);
+        Device d{m.connectionId, m.status, m.typing, m.isSelf, m.state.toObject(), m.stateSeq};
+        const qsizetype before = freshIndex.size();
+        qsizetype &index = freshIndex[key];
+        if (freshIndex.size() > before) { // a new person
+            index = qsizetype(fresh.size());
+            Person p;
+            p.key = std::move(key);
+            p.name = m.name;
+            p.avatar = m.avatar;
+            p.devices.append(std::move(d));
+            fresh.push_back(std::move(p));
+            continue;
+        }
+        Person &p = fresh[size_t(index)]; // another device of a person new in this range
+        QList<int> ignored;
+        adoptIdentity(p, m, ignored);
+        if (Device *same = deviceOf(p, d.connectionId))
+            *same = std::move(d);
+        else
+            p.devices.append(std::move(d));
     }
-    if (!fresh.isEmpty()) {
+    if (!fresh.empty()) {
         const int firstRow = m_rows.size();
-        beginInsertRows(QModelIndex(), firstRow, firstRow + int(freshKeys.size()) - 1);
-        m_rows.reserve(firstRow + int(freshKeys.size()));
-        for (const auto &[r, key] : std::as_const(fresh))
-            addConnection(m_source->at(r), key, false);
+        int available = 0;
+        beginInsertRows(QModelIndex(), firstRow, firstRow + int(fresh.size()) - 1);
+        m_rows.reserve(firstRow + int(fresh.size()));
+        for (Person &p : fresh) {
+            recompute(p, nullptr);
+            available += isAvailable(p) ? 1 : 0;
+            const QString key = p.key;
+            m_rows.append(key, std::move(p));
+        }
         endInsertRows();
+        if (available > 0) {
+            m_available += available;
+            Q_EMIT availableCountChanged();
+        }
         Q_EMIT countChanged();
         for (int row = firstRow; row < m_rows.size(); ++row) {
             const Person &p = m_rows.at(row);
