@@ -164,24 +164,13 @@ MemberModel::Member MemberModel::prepareMember(const QString &connectionId, cons
     return m;
 }
 
-MemberModel::Member MemberModel::makeMember(const QString &connectionId, const QJsonValue &metadata,
-                                            const QJsonValue &state)
-{
-    Member m = prepareMember(connectionId, metadata, state, m_allowHttpAvatars);
-    m.stateSeq = ++m_seq;
-    m.isSelf = !m_selfId.isEmpty() && connectionId == m_selfId;
-    return m;
-}
-
 QList<MemberModel::Member> MemberModel::prepareMembers(const QList<MemberInfo> &members, const QJsonObject &states,
                                                        bool allowHttpAvatars)
 {
-    QList<Member> rows;
+    QList<Member> rows; // one per member, in order: insertPrepared() skips what it cannot insert
     rows.reserve(members.size());
-    for (const MemberInfo &info : members) {
-        if (!info.connectionId.isEmpty())
-            rows.append(prepareMember(info.connectionId, info.metadata, states.value(info.connectionId), allowHttpAvatars));
-    }
+    for (const MemberInfo &info : members)
+        rows.append(prepareMember(info.connectionId, info.metadata, states.value(info.connectionId), allowHttpAvatars));
     return rows;
 }
 
@@ -225,14 +214,7 @@ bool MemberModel::insert(const QString &connectionId, const QJsonValue &metadata
 {
     if (connectionId.isEmpty() || m_rows.contains(connectionId))
         return false;
-    Member m = makeMember(connectionId, metadata, state);
-
-    const int row = m_rows.size();
-    beginInsertRows(QModelIndex(), row, row);
-    m_rows.append(connectionId, std::move(m));
-    endInsertRows();
-    Q_EMIT countChanged();
-    return true;
+    return !insertPrepared({prepareMember(connectionId, metadata, state, m_allowHttpAvatars)}).isEmpty();
 }
 
 bool MemberModel::remove(const QString &connectionId)

@@ -112,7 +112,6 @@ private:
     static void fillFromMetadata(Member &m, const QJsonValue &metadata, bool allowHttpAvatars);
     static Member prepareMember(const QString &connectionId, const QJsonValue &metadata, const QJsonValue &state,
                                 bool allowHttpAvatars);
-    Member makeMember(const QString &connectionId, const QJsonValue &metadata, const QJsonValue &state);
     static void deriveStatus(Member &m);
     void emitChanged(int row, const QList<int> &roles);
 

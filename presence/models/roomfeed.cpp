@@ -137,12 +137,10 @@ void RoomFeed::step()
             rows = front.first(n);
             front.remove(0, n);
         }
-        // A piece can be shorter than its members (ids left out as empty): count members, not rows.
         const qint64 before = slice.nsecsElapsed();
         m_room->addPreparedMembers(std::move(rows));
-        m_inserted = m_ready.isEmpty() && m_preparing == 0 ? m_prepared : m_inserted + n;
-        if (n > 0)
-            m_nsPerMember = qMax<qint64>(1, (slice.nsecsElapsed() - before) / n);
+        m_inserted += n; // prepareMembers() makes one row per member
+        m_nsPerMember = qMax<qint64>(1, (slice.nsecsElapsed() - before) / n);
         if (!m_room)
             return;
     }
