@@ -173,8 +173,8 @@ public:
     void finishSnapshot(const QString &roomName, bool resync, const SnapshotReplies &replies, const SnapshotFn &done);
     QStringList mergeInflightMembership(RoomRec &room, RoomSetReading &reading);
     void publishSnapshot(const QString &roomName, bool resync, const QList<MemberInfo> &candidates,
-                         const QJsonObject &states, const QJsonArray &serverList, bool pristine,
-                         const SnapshotFn &done);
+                         const QSet<QString> &candidateIds, const QJsonObject &states,
+                         const QJsonArray &serverList, bool pristine, const SnapshotFn &done);
 
     // --- clientcore_resync.cpp ------------------------------------------------------------------
     void onConnected(const QString &id);

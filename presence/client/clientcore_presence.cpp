@@ -249,9 +249,9 @@ void ClientCore::Private::finishSnapshot(const QString &roomName, bool resync, c
     room.snapshotFinalizing = true;
 
     const QJsonArray serverList = subObj.value(present).toArray();
-    auto publish = [this, roomName, resync, candidates = reading.members, states = reading.states, serverList,
-                    pristine = reading.pristine, metadata = reading.metadata, done] {
-        publishSnapshot(roomName, resync, candidates, states, serverList, pristine, done);
+    auto publish = [this, roomName, resync, candidates = reading.members, ids = reading.ids, states = reading.states,
+                    serverList, pristine = reading.pristine, metadata = reading.metadata, done] {
+        publishSnapshot(roomName, resync, candidates, ids, states, serverList, pristine, done);
         // Cached after the snapshot is on its way: 20,000 inserts need not delay it.
         metaCache.insertMany(metadata);
     };
@@ -303,8 +303,8 @@ QStringList ClientCore::Private::mergeInflightMembership(RoomRec &room, RoomSetR
 
 // Departed ids and our own old ids never come back through a snapshot (departures.h).
 void ClientCore::Private::publishSnapshot(const QString &roomName, bool resync, const QList<MemberInfo> &candidates,
-                                          const QJsonObject &states, const QJsonArray &serverList, bool pristine,
-                                          const SnapshotFn &done)
+                                          const QSet<QString> &candidateIds, const QJsonObject &states,
+                                          const QJsonArray &serverList, bool pristine, const SnapshotFn &done)
 {
     auto it = rooms.find(roomName);
     if (it == rooms.end()) {
@@ -316,7 +316,7 @@ void ClientCore::Private::publishSnapshot(const QString &roomName, bool resync, 
     const PresenceSnapshot snapshot = buildSnapshot(
         roomName, resync, candidates, states, serverList, pristine,
         [this, &gone](const QString &id) { return gone.hasLeft(id) || ownOldIds.contains(id); },
-        [this](const QString &id) { return metaCache.find(id); }, room.members);
+        [this](const QString &id) { return metaCache.find(id); }, candidateIds, room.members);
     room.snapshotInFlight = false;
     room.snapshotFinalizing = false;
     ++room.snapshots;

@@ -1,6 +1,7 @@
 #include "presencesnapshot.h"
 #include "logging.h"
 
+#include <algorithm>
 #include <future>
 
 namespace Hallway {
@@ -106,53 +107,83 @@ RoomSetReading readRoomSet(const QJsonObject &subscribeReply, const QJsonObject 
 }
 
 namespace {
-// Entries [from, to) of the server's list, read as readRoomSet() says; a big list is read in
-// two such parts at once.
-RoomSetReading readPart(const QJsonArray &serverList, qsizetype from, qsizetype to, const QSet<QString> &presenceSet,
-                        bool havePresenceSet, const QString &self, qint64 maxItemBytes)
+// What the ids pass made of one entry of the server's list.
+enum class Entry : quint8 {
+    Skipped, // an empty or repeated id: not read at all
+    Ghost,   // listed, but not in the presence set: its metadata is cached, it is no member
+    Member,
+};
+
+struct IdsPass {
+    QList<QString> ids; // per entry
+    std::vector<Entry> entries;
+    QSet<QString> members;
+    bool pristine = true;
+};
+
+// The ids: which entries are members, which are ghosts, which are repeats. Hash work only.
+IdsPass readIds(const QJsonArray &serverList, const QSet<QString> &presenceSet, bool havePresenceSet,
+                const QString &self)
 {
-    RoomSetReading r;
-    r.members.reserve(to - from);
-    r.ids.reserve(to - from);
-    r.metadata.reserve(to - from);
-    for (qsizetype i = from; i < to; ++i) {
-        const QJsonObject m = serverList.at(i).toObject();
-        const QString id = m.value(kId).toString();
-        const qsizetype known = r.ids.size();
-        if (id.isEmpty() || (r.ids.insert(id), r.ids.size() == known)) { // one hash lookup, not two
-            r.pristine = false;
+    const qsizetype n = serverList.size();
+    IdsPass pass;
+    pass.ids.resize(n);
+    pass.entries.assign(size_t(n), Entry::Skipped);
+    pass.members.reserve(n);
+    for (qsizetype i = 0; i < n; ++i) {
+        QString id = serverList.at(i).toObject().value(kId).toString();
+        if (id.isEmpty()) {
+            pass.pristine = false;
             continue;
         }
-        QJsonValue meta = m.value(kMetadata);
-        if (jsonExceeds(meta, maxItemBytes)) {
-            r.oversized.append({"metadata", id});
-            meta = QJsonValue::Null;
-            r.pristine = false;
-        }
-        r.metadata.append({id, meta});
         if (havePresenceSet && !presenceSet.contains(id) && id != self) {
-            r.pristine = false; // a ghost of a crashed instance
-            r.ids.remove(id);
-            continue;
+            pass.pristine = false; // a ghost of a crashed instance (never a member: never a repeat)
+            pass.entries[size_t(i)] = Entry::Ghost;
+        } else {
+            const qsizetype known = pass.members.size();
+            pass.members.insert(id); // one hash operation, not two
+            if (pass.members.size() == known) {
+                pass.pristine = false;
+                continue;
+            }
+            pass.entries[size_t(i)] = Entry::Member;
         }
-        r.members.append({id, meta});
+        pass.ids[i] = std::move(id);
     }
-    return r;
+    return pass;
 }
 
-QStringList oversizedStates(const QJsonObject &states, qint64 maxItemBytes)
+struct MetadataPass {
+    QList<QJsonValue> metadata; // per entry; null where oversized
+    std::vector<bool> oversized;
+    QStringList tooBigStates;
+};
+
+// The metadata and the states' sizes: JSON walks only, no hashing.
+MetadataPass readMetadata(const QJsonArray &serverList, const QJsonObject &states, qint64 maxItemBytes)
 {
-    QStringList tooBig;
+    const qsizetype n = serverList.size();
+    MetadataPass pass;
+    pass.metadata.resize(n);
+    pass.oversized.assign(size_t(n), false);
+    for (qsizetype i = 0; i < n; ++i) {
+        QJsonValue meta = serverList.at(i).toObject().value(kMetadata);
+        if (jsonExceeds(meta, maxItemBytes)) {
+            pass.oversized[size_t(i)] = true;
+            meta = QJsonValue::Null;
+        }
+        pass.metadata[i] = std::move(meta);
+    }
     for (auto it = states.constBegin(); it != states.constEnd(); ++it) { // const: no detach of the reply's object
         if (jsonExceeds(it.value(), maxItemBytes))
-            tooBig.append(it.key());
+            pass.tooBigStates.append(it.key());
     }
-    return tooBig;
+    return pass;
 }
 
-// Lists this long are read in two halves at once: the first on the calling thread, the second
-// (and the states' sizes) on a thread of its own. Both only read the parsed reply.
-constexpr qsizetype kReadInHalvesFrom = 4096;
+// Lists this long are read by two threads at once: the ids on the calling thread, the metadata
+// and the states' sizes on a short-lived one. Both only read the parsed reply.
+constexpr qsizetype kReadInTwoFrom = 4096;
 } // namespace
 
 RoomSetReading readRoomSet(const QJsonObject &subscribeReply, const QJsonObject &presenceReply,
@@ -166,43 +197,38 @@ RoomSetReading readRoomSet(const QJsonObject &subscribeReply, const QJsonObject 
     const QJsonObject states = (presenceStates ? presenceReply : subscribeReply).value(kStates).toObject();
     const qsizetype n = serverList.size();
 
-    RoomSetReading r;
-    QStringList tooBig;
-    if (n < kReadInHalvesFrom) {
-        r = readPart(serverList, 0, n, presenceSet, havePresenceSet, self, maxItemBytes);
-        tooBig = oversizedStates(states, maxItemBytes);
+    IdsPass ids;
+    MetadataPass meta;
+    if (n < kReadInTwoFrom) {
+        ids = readIds(serverList, presenceSet, havePresenceSet, self);
+        meta = readMetadata(serverList, states, maxItemBytes);
     } else {
-        const qsizetype half = n / 2;
-        auto second = std::async(std::launch::async, [&] {
-            return std::make_pair(readPart(serverList, half, n, presenceSet, havePresenceSet, self, maxItemBytes),
-                                  oversizedStates(states, maxItemBytes));
-        });
-        r = readPart(serverList, 0, half, presenceSet, havePresenceSet, self, maxItemBytes);
-        auto [rest, restTooBig] = second.get();
-        tooBig = std::move(restTooBig);
-        // The second half as if read after the first: an id the first half listed is a duplicate.
-        r.pristine = r.pristine && rest.pristine;
-        r.members.reserve(n);
-        r.metadata.reserve(n);
-        for (const auto &entry : std::as_const(rest.metadata)) {
-            if (!r.ids.contains(entry.first))
-                r.metadata.append(entry);
+        auto second = std::async(std::launch::async, [&] { return readMetadata(serverList, states, maxItemBytes); });
+        ids = readIds(serverList, presenceSet, havePresenceSet, self);
+        meta = second.get();
+    }
+
+    RoomSetReading r;
+    r.pristine = ids.pristine;
+    r.ids = std::move(ids.members);
+    r.members.reserve(r.ids.size());
+    r.metadata.reserve(n);
+    for (qsizetype i = 0; i < n; ++i) {
+        const Entry entry = ids.entries[size_t(i)];
+        if (entry == Entry::Skipped)
+            continue;
+        const QString &id = ids.ids.at(i);
+        const QJsonValue &metadata = meta.metadata.at(i);
+        if (meta.oversized[size_t(i)]) {
+            r.oversized.append({"metadata", id});
+            r.pristine = false;
         }
-        for (const Oversized &o : std::as_const(rest.oversized)) {
-            if (!r.ids.contains(o.owner))
-                r.oversized.append(o);
-        }
-        for (const MemberInfo &m : std::as_const(rest.members)) {
-            const qsizetype known = r.ids.size();
-            r.ids.insert(m.connectionId);
-            if (r.ids.size() == known)
-                r.pristine = false;
-            else
-                r.members.append(m);
-        }
+        r.metadata.append({id, metadata});
+        if (entry == Entry::Member)
+            r.members.append({id, metadata});
     }
     r.states = states;
-    for (const QString &id : std::as_const(tooBig)) {
+    for (const QString &id : std::as_const(meta.tooBigStates)) {
         r.oversized.append({"presence state", id});
         r.states.remove(id);
     }
@@ -222,28 +248,37 @@ void overlayStates(QJsonObject &states, const QHash<QString, QJsonValue> &newer)
 PresenceSnapshot buildSnapshot(const QString &room, bool resync, const QList<MemberInfo> &candidates,
                                const QJsonObject &states, const QJsonArray &serverList, bool pristine,
                                const IdPredicate &excluded, const MetadataLookup &knownMetadata,
-                               QSet<QString> &members)
+                               QSet<QString> candidateIds, QSet<QString> &members)
 {
     PresenceSnapshot snapshot;
     snapshot.room = room;
     snapshot.resync = resync;
-    members.clear();
-    members.reserve(candidates.size());
-    snapshot.members.reserve(candidates.size());
+    // The candidates' ids, less the excluded: no set of 20,000 is built a second time.
+    members = std::move(candidateIds);
+    // Usually nobody is excluded and nobody lacks metadata the cache has: then the candidates
+    // are the members as they are, shared rather than copied one by one.
+    const bool asTheyAre = std::none_of(candidates.cbegin(), candidates.cend(), [&](const MemberInfo &m) {
+        return excluded(m.connectionId) || (isUnset(m.metadata) && knownMetadata(m.connectionId));
+    });
     bool unchanged = pristine;
-    for (MemberInfo m : candidates) {
-        if (excluded(m.connectionId)) {
-            unchanged = false;
-            continue;
-        }
-        if (isUnset(m.metadata)) {
-            if (const std::optional<QJsonValue> known = knownMetadata(m.connectionId)) {
-                m.metadata = *known;
+    if (asTheyAre) {
+        snapshot.members = candidates;
+    } else {
+        snapshot.members.reserve(candidates.size());
+        for (MemberInfo m : candidates) {
+            if (excluded(m.connectionId)) {
+                members.remove(m.connectionId);
                 unchanged = false;
+                continue;
             }
+            if (isUnset(m.metadata)) {
+                if (const std::optional<QJsonValue> known = knownMetadata(m.connectionId)) {
+                    m.metadata = *known;
+                    unchanged = false;
+                }
+            }
+            snapshot.members.append(m);
         }
-        members.insert(m.connectionId);
-        snapshot.members.append(m);
     }
     if (unchanged)
         snapshot.serverList = serverList;

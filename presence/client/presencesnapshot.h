@@ -12,6 +12,7 @@
 #include <QJsonObject>
 #include <QPair>
 #include <QSet>
+#include <QStringList>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -69,7 +70,8 @@ RoomSetReading readRoomSet(const QJsonObject &subscribeReply, const QJsonObject 
                            bool havePresenceSet, const QString &self, qint64 maxItemBytes);
 // The same with the presence set's ids read beforehand (presenceIds): that reply usually comes
 // well before the member list, so the set is ready when the list arrives. A list of thousands
-// is read in two halves at once, the second on a short-lived thread of its own.
+// is read by two threads at once: the ids (hashing) on the calling thread, the metadata and the
+// states' sizes (JSON walks) on a short-lived thread of its own.
 RoomSetReading readRoomSet(const QJsonObject &subscribeReply, const QJsonObject &presenceReply,
                            const QSet<QString> &presenceSet, bool havePresenceSet, const QString &self,
                            qint64 maxItemBytes);
@@ -80,12 +82,14 @@ void overlayStates(QJsonObject &states, const QHash<QString, QJsonValue> &newer)
 
 // The snapshot a room gets: candidates that are not excluded (departed, our own old ids), with
 // metadata from knownMetadata where the server had none, and only members' states. members
-// receives the ids listed. serverList is handed on when the result begins with exactly that list.
+// receives the ids listed; candidateIds are the candidates' ids (RoomSetReading::ids), handed on
+// as they are when nobody is excluded. serverList is handed on when the result begins with
+// exactly that list.
 using IdPredicate = std::function<bool(const QString &connectionId)>;
 using MetadataLookup = std::function<std::optional<QJsonValue>(const QString &connectionId)>;
 PresenceSnapshot buildSnapshot(const QString &room, bool resync, const QList<MemberInfo> &candidates,
                                const QJsonObject &states, const QJsonArray &serverList, bool pristine,
                                const IdPredicate &excluded, const MetadataLookup &knownMetadata,
-                               QSet<QString> &members);
+                               QSet<QString> candidateIds, QSet<QString> &members);
 
 } // namespace Hallway

@@ -222,9 +222,10 @@ private Q_SLOTS:
         QCOMPARE(plain.states.value("a1").toObject().value("status").toString(), QStringLiteral("away"));
     }
 
-    // A list of thousands is read in two halves at once; the result is the one-pass reading:
-    // the first occurrence of an id wins across the halves, ghosts are cut wherever they are.
-    void readRoomSetInHalvesReadsAsOnePass()
+    // A list of thousands is read by two threads at once (ids; metadata and states); the result
+    // is the one-pass reading: the first occurrence of an id wins, ghosts are cut wherever they
+    // are, an oversized item is reported once, in list order.
+    void readRoomSetInTwoThreadsReadsAsOnePass()
     {
         const QJsonObject big{{"blob", QString(600, QLatin1Char('x'))}};
         QJsonArray list;
@@ -238,6 +239,7 @@ private Q_SLOTS:
         list[4000] = member("c20");                                                          // second half: a duplicate of the first's
         list[4001] = member("c4002");                                                        // a duplicate within the second
         list[4500] = QJsonObject{{"id", "c4500"}, {"metadata", big}};                        // oversized
+        list[4600] = QJsonObject{{"id", "c4500"}, {"metadata", big}};                        // again: a repeat, not reported
         list[5000] = QJsonObject{{"id", "ghost"}, {"metadata", QJsonObject{{"userId", "g"}}}}; // the ghost again
         list[5500] = member("me1");                                                          // self: never cut
         const QJsonObject sub{{"present", list}, {"states", QJsonObject{{"c1", QJsonObject{{"status", "busy"}}}, {"c4500", big}}}};
@@ -246,8 +248,8 @@ private Q_SLOTS:
 
         QStringList expected;
         for (int i = 0; i < 6000; ++i) {
-            if (i == 10 || i == 4000 || i == 5000 || i == 4002)
-                continue; // ghost, duplicate of c20, ghost, c4002 already listed at 4001
+            if (i == 10 || i == 4000 || i == 5000 || i == 4002 || i == 4600)
+                continue; // ghost, duplicate of c20, ghost, c4002 already listed at 4001, c4500 again
             expected << (i == 4001 ? QStringLiteral("c4002") : i == 5500 ? QStringLiteral("me1") : QStringLiteral("c%1").arg(i));
         }
         QStringList ids;
@@ -278,7 +280,7 @@ private Q_SLOTS:
                     return QJsonValue(QJsonObject{{"userId", "a"}});
                 return std::nullopt;
             },
-            members);
+            QSet<QString>{"a1", "b1", "gone"}, members);
         QCOMPARE(snap.members.size(), 2);
         QCOMPARE(snap.members.at(0).metadata.toObject().value("userId").toString(), QStringLiteral("a"));
         QCOMPARE(members, (QSet<QString>{"a1", "b1"}));
