@@ -4,11 +4,14 @@
 // and fed to a Connection that has a connection id and three requests on the wire (its frame
 // sink stands in for the socket), so replies, pushes, assign-id, ping/latency and error
 // payloads all run through the real dispatch. Each request must settle at most once, and a
-// proper reply afterwards must still settle every request left.
+// proper reply afterwards must still settle every request left. The two-thread parse (forced
+// on any size) must give the one-thread parse's document or error.
 #include "connection.h"
 #include "frame.h"
+#include "jsonparse.h"
 
 #include <QCoreApplication>
+#include <QJsonDocument>
 #include <QJsonObject>
 #include <cstdint>
 #include <cstdlib>
@@ -35,6 +38,11 @@ extern "C" int LLVMFuzzerInitialize(int *argc, char ***argv)
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     const QByteArray bytes(reinterpret_cast<const char *>(data), qsizetype(size));
+
+    QJsonParseError oneError, twoError;
+    const QJsonDocument one = QJsonDocument::fromJson(bytes, &oneError);
+    const QJsonDocument two = parseJson(bytes, &twoError, 0);
+    check(one == two && oneError.error == twoError.error && oneError.offset == twoError.offset);
 
     const Frame::ParseResult first = Frame::parse(bytes);
     const Frame::ParseResult again = Frame::parse(bytes);
