@@ -181,26 +181,33 @@ QStringList MemberModel::insertMany(const QList<MemberInfo> &members, const QJso
 
 QStringList MemberModel::insertPrepared(QList<Member> rows)
 {
-    QList<Member> fresh;
-    fresh.reserve(rows.size());
+    // The rows to insert are compacted in place: a big snapshot's rows are moved once more, not twice.
     QSet<QString> seen;
     seen.reserve(rows.size());
+    qsizetype kept = 0;
     for (Member &m : rows) {
         const QString &id = m.connectionId;
-        if (id.isEmpty() || m_rows.contains(id) || seen.contains(id))
+        if (id.isEmpty() || m_rows.contains(id))
             continue;
-        seen.insert(id);
+        const qsizetype known = seen.size();
+        seen.insert(id); // one hash operation for the test and the note
+        if (seen.size() == known)
+            continue;
         m.stateSeq = ++m_seq;
         m.isSelf = !m_selfId.isEmpty() && id == m_selfId;
-        fresh.append(std::move(m));
+        if (&rows[kept] != &m)
+            rows[kept] = std::move(m);
+        ++kept;
     }
     QStringList added;
-    if (fresh.isEmpty())
+    if (kept == 0)
         return added;
+    added.reserve(kept);
     const int first = m_rows.size();
-    beginInsertRows(QModelIndex(), first, first + int(fresh.size()) - 1);
-    m_rows.reserve(first + int(fresh.size()));
-    for (Member &m : fresh) {
+    beginInsertRows(QModelIndex(), first, first + int(kept) - 1);
+    m_rows.reserve(first + int(kept));
+    for (qsizetype i = 0; i < kept; ++i) {
+        Member &m = rows[i];
         added.append(m.connectionId);
         const QString id = m.connectionId;
         m_rows.append(id, std::move(m));

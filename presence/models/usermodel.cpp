@@ -329,6 +329,7 @@ void UserModel::onRowsInserted(const QModelIndex &parent, int first, int last)
     // count changes once for the range, not once a person.
     QList<QPair<int, QString>> known;
     std::vector<Person> fresh;
+    fresh.reserve(size_t(last - first + 1));
     QHash<QString, qsizetype> freshIndex; // key -> index in fresh
     freshIndex.reserve(last - first + 1);
     for (int r = first; r <= last; ++r) {
@@ -570,17 +571,23 @@ void UserModel::recompute(Person &p, QList<int> *changed)
         self = d.isSelf;
         state = d.state;
     } else {
-        QList<const Device *> byAge;
-        byAge.reserve(p.devices.size());
+        // Key by key, the newest device that has a key wins: start from the newest state and
+        // fill in only what older ones add (devices usually share their state's shape, so this
+        // rarely copies anything).
+        QVarLengthArray<const Device *, 4> newestFirst;
         for (const Device &d : std::as_const(p.devices)) {
             typing = typing || d.typing;
             self = self || d.isSelf;
-            byAge.append(&d);
+            newestFirst.append(&d);
         }
-        std::sort(byAge.begin(), byAge.end(), [](const Device *a, const Device *b) { return a->seq < b->seq; });
-        for (const Device *d : std::as_const(byAge)) {
-            for (auto it = d->state.constBegin(); it != d->state.constEnd(); ++it)
-                state.insert(it.key(), it.value());
+        std::sort(newestFirst.begin(), newestFirst.end(), [](const Device *a, const Device *b) { return a->seq > b->seq; });
+        state = newestFirst.first()->state;
+        for (qsizetype i = 1; i < newestFirst.size(); ++i) {
+            const QJsonObject &older = newestFirst.at(i)->state;
+            for (auto it = older.constBegin(); it != older.constEnd(); ++it) {
+                if (!state.contains(it.key()))
+                    state.insert(it.key(), it.value());
+            }
         }
     }
 

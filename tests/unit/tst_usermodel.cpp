@@ -118,6 +118,29 @@ private Q_SLOTS:
         QCOMPARE(reset.count(), 0);
     }
 
+    // Three devices: each key of the merged state comes from the newest device that has it,
+    // whatever order the devices joined in.
+    void mergedStateTakesEachKeyFromTheNewestDevice()
+    {
+        MemberModel members;
+        UserModel users;
+        users.setSource(&members);
+        members.insert("a1", meta("alice", "Alice"), QJsonObject{{"status", "online"}, {"game", "chess"}, {"seat", 1}});
+        members.insert("a2", meta("alice", "Alice"), QJsonObject{{"status", "away"}, {"seat", 2}});
+        members.insert("a3", meta("alice", "Alice"), QJsonObject{{"status", "away"}, {"mood", "calm"}});
+        QVariantMap state = userData(users, "alice", UserModel::StateRole).toMap();
+        QCOMPARE(state.value("game").toString(), QStringLiteral("chess")); // only the oldest has it
+        QCOMPARE(state.value("seat").toInt(), 2);                          // the newer of two
+        QCOMPARE(state.value("mood").toString(), QStringLiteral("calm"));
+        QCOMPARE(state.value("status").toString(), QStringLiteral("online")); // the merged status
+
+        members.setState("a1", QJsonObject{{"status", "online"}, {"seat", 7}}); // a1 is now the newest
+        state = userData(users, "alice", UserModel::StateRole).toMap();
+        QCOMPARE(state.value("seat").toInt(), 7);
+        QVERIFY(!state.contains("game")); // nobody has it any more
+        QCOMPARE(state.value("mood").toString(), QStringLiteral("calm"));
+    }
+
     // A snapshot arrives as one range: people not listed yet are one inserted range, people
     // already listed get a dataChanged for their new device, and every count is right.
     void snapshotRangeInsertsPeopleAtOnce()
