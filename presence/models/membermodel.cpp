@@ -217,6 +217,45 @@ QStringList MemberModel::insertPrepared(QList<Member> rows)
     return added;
 }
 
+std::optional<MemberModel::Prebuilt> MemberModel::prebuild(const QList<Member> &rows, quint64 seqBase,
+                                                           const QString &selfId)
+{
+    Prebuilt out;
+    out.seqBase = seqBase;
+    out.selfId = selfId;
+    out.rows.reserve(int(rows.size()));
+    for (qsizetype i = 0; i < rows.size(); ++i) {
+        Member m = rows.at(i);
+        if (m.connectionId.isEmpty() || out.rows.contains(m.connectionId))
+            return std::nullopt;
+        m.stateSeq = seqBase + quint64(i) + 1;
+        m.isSelf = !selfId.isEmpty() && m.connectionId == selfId;
+        if (m.typing)
+            out.typing.append(m.connectionId);
+        const QString id = m.connectionId;
+        out.rows.append(id, std::move(m));
+    }
+    return out;
+}
+
+bool MemberModel::canAdopt(const Prebuilt &prebuilt) const
+{
+    return m_rows.isEmpty() && !prebuilt.rows.isEmpty() && prebuilt.seqBase == m_seq && prebuilt.selfId == m_selfId;
+}
+
+bool MemberModel::adopt(Prebuilt &prebuilt)
+{
+    if (!canAdopt(prebuilt))
+        return false;
+    const int n = prebuilt.rows.size();
+    beginInsertRows(QModelIndex(), 0, n - 1);
+    m_rows = std::move(prebuilt.rows);
+    m_seq = prebuilt.seqBase + quint64(n);
+    endInsertRows();
+    Q_EMIT countChanged();
+    return true;
+}
+
 bool MemberModel::insert(const QString &connectionId, const QJsonValue &metadata, const QJsonValue &state)
 {
     if (connectionId.isEmpty() || m_rows.contains(connectionId))

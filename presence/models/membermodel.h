@@ -15,6 +15,8 @@
 #include <QString>
 #include <QtQml/qqmlregistration.h>
 
+#include <optional>
+
 #include "keyedrows.h"
 #include "presencetypes.h"
 
@@ -84,6 +86,22 @@ public:
                                         bool allowHttpAvatars);
     QStringList insertPrepared(QList<Member> rows);
     void reserve(int rows) { m_rows.reserve(rows); } // before a big snapshot's ranges
+
+    // A big first snapshot's whole model, rows numbered and hashed off the GUI thread
+    // (RoomFeed): prebuild() runs anywhere, on rows from prepareMembers(), numbered from
+    // lastSeq() and marked for the self id as insertPrepared() would; nullopt when an id is
+    // empty or repeated. adopt() takes them as one inserted range if the model is still empty
+    // and nothing it depends on changed meanwhile (canAdopt()).
+    struct Prebuilt {
+        KeyedRows<Member> rows;
+        quint64 seqBase = 0; // rows carry state seqs seqBase + 1 ..
+        QString selfId;
+        QStringList typing;  // the rows typing
+    };
+    static std::optional<Prebuilt> prebuild(const QList<Member> &rows, quint64 seqBase, const QString &selfId);
+    bool canAdopt(const Prebuilt &prebuilt) const;
+    bool adopt(Prebuilt &prebuilt);
+    quint64 lastSeq() const { return m_seq; }
     bool remove(const QString &connectionId);
     QList<int> setState(const QString &connectionId, const QJsonValue &state); // changed roles
     QList<int> setMetadata(const QString &connectionId, const QJsonValue &metadata);

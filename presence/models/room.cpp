@@ -93,6 +93,7 @@ void Room::setPresenceKnown(bool known)
     if (!known) {
         // Everyone listed now (or in their grace period: a graceful shutdown took them out a
         // moment before it closed our link) is of unknown presence until the resync.
+        m_users->revealAll();
         for (int row = 0; row < m_users->rowCount(); ++row)
             m_outageKeys.insert(m_users->data(m_users->index(row), UserModel::UserIdRole).toString());
         m_outageQuietUntil = 0;
@@ -252,6 +253,35 @@ QList<MemberInfo> Room::applySnapshot(const PresenceSnapshot &snapshot, int maxN
     m_earlyStates.clear();
     m_quietPeople = false;
     return rest;
+}
+
+bool Room::canAdoptSnapshot() const
+{
+    return !m_initialSnapshotDone && m_members->count() == 0 && m_users->count() == 0 && m_users->canPrebuild();
+}
+
+bool Room::adoptPrebuilt(MemberModel::Prebuilt &members, UserModel::Prebuilt &people)
+{
+    if (!canAdoptSnapshot() || !m_members->canAdopt(members) || !m_users->canAdopt(people))
+        return false;
+    m_initialSnapshotDone = true;
+    m_announceNewcomers = false; // a first snapshot's people arrive quietly, as applySnapshot() has it
+    m_users->adoptHidden(people);
+    const QStringList typing = members.typing;
+    m_members->adopt(members);
+    updateSelfUser();
+    for (const QString &id : typing)
+        syncTyping(id);
+    m_earlyStates.clear();
+    return true;
+}
+
+int Room::revealPeople(int people)
+{
+    const bool wasQuiet = std::exchange(m_quietPeople, m_quietPeople || !m_announceNewcomers);
+    m_users->revealHidden(people);
+    m_quietPeople = wasQuiet;
+    return m_users->hiddenCount();
 }
 
 void Room::addMembers(const QList<MemberInfo> &newcomers, const QJsonObject &states)

@@ -102,6 +102,13 @@ public:
     void addMembers(const QList<MemberInfo> &newcomers, const QJsonObject &states);
     // The same with rows made beforehand (MemberModel::prepareMembers, maybe on another thread).
     void addPreparedMembers(QList<MemberModel::Member> rows);
+    // A big first snapshot made whole off the GUI thread (RoomFeed): whether this room can
+    // take one (nobody listed yet, a grouping that runs anywhere), and taking it: every member
+    // in one range, the people hidden until revealPeople() makes them rows. False when the
+    // room changed since they were made (the caller applies the snapshot the usual way).
+    bool canAdoptSnapshot() const;
+    bool adoptPrebuilt(MemberModel::Prebuilt &members, UserModel::Prebuilt &people);
+    int revealPeople(int people); // returns how many are still hidden
     void setMemberMetadata(const QString &connectionId, const QJsonValue &metadata);
     // After joining: our own connection is a member (a snapshot that raced with our own
     // leave and rejoin may lack it). Adds it with this metadata if missing.

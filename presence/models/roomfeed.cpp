@@ -1,7 +1,10 @@
 #include "roomfeed.h"
 #include "room.h"
+#include "usermodel.h"
 
 #include <QElapsedTimer>
+
+#include <future>
 
 namespace Hallway {
 
@@ -14,9 +17,15 @@ constexpr qsizetype kMaxChunk = 4096;
 constexpr qint64 kFirstGuessNs = 40'000; // per member, before anything is measured
 // Rows are made on the preparer from this many newcomers on, in pieces of this size; fewer
 // are made on the GUI thread, range by range (a thread hop would cost more than it saves).
+// A first snapshot this big is made whole there.
 constexpr qsizetype kPrepareAheadFrom = 1024;
 constexpr qsizetype kPreparePiece = 512;
 } // namespace
+
+struct RoomFeed::Prebuilt {
+    std::optional<MemberModel::Prebuilt> members;
+    UserModel::Prebuilt people;
+};
 
 RoomFeed::RoomFeed(Room *room, int sliceMs, QObject *parent)
     : QObject(parent), m_room(room), m_sliceMs(qMax(1, sliceMs))
@@ -45,6 +54,18 @@ void RoomFeed::applySnapshot(const PresenceSnapshot &snapshot)
     m_prepared = 0;
     m_waiting.clear();
     m_waitingHead = 0;
+    m_prebuilding = false;
+    m_revealing = false;
+    m_pending = {};
+    if (snapshot.members.size() >= kPrepareAheadFrom && m_room->canAdoptSnapshot()) {
+        prebuild(snapshot);
+        return;
+    }
+    applyUsual(snapshot);
+}
+
+void RoomFeed::applyUsual(const PresenceSnapshot &snapshot)
+{
     m_rest = m_room->applySnapshot(snapshot, chunkFor(qint64(m_sliceMs) * 1'000'000));
     if (m_rest.isEmpty()) {
         Q_EMIT loaded();
@@ -53,6 +74,65 @@ void RoomFeed::applySnapshot(const PresenceSnapshot &snapshot)
     m_states = snapshot.states;
     prepareAhead();
     scheduleStep();
+}
+
+// The rows in two halves at once, then the model's rows and the people at once; the snapshot's
+// metadata and states are only read.
+void RoomFeed::prebuild(const PresenceSnapshot &snapshot)
+{
+    m_prebuilding = true;
+    m_pending = snapshot;
+    const quint64 generation = m_generation;
+    const bool allowHttp = m_room->members()->allowHttpAvatars();
+    const quint64 seqBase = m_room->members()->lastSeq();
+    const QString selfId = m_room->members()->selfConnectionId();
+    const QString groupBy = m_room->users()->groupBy();
+    m_preparer.start([this, generation, allowHttp, seqBase, selfId, groupBy, members = snapshot.members,
+                      states = snapshot.states] {
+        const qsizetype half = members.size() / 2;
+        auto second = std::async(std::launch::async, [&] {
+            return MemberModel::prepareMembers(members.mid(half), states, allowHttp);
+        });
+        QList<MemberModel::Member> rows = MemberModel::prepareMembers(members.first(half), states, allowHttp);
+        rows.append(second.get());
+        auto made = std::make_shared<Prebuilt>();
+        auto people = std::async(std::launch::async, [&] { return UserModel::prebuild(rows, seqBase, selfId, groupBy); });
+        made->members = MemberModel::prebuild(rows, seqBase, selfId);
+        made->people = people.get();
+        // Queued to this object: dropped if it is gone by then.
+        QMetaObject::invokeMethod(this, [this, generation, made] { onPrebuilt(generation, made); }, Qt::QueuedConnection);
+    });
+}
+
+void RoomFeed::onPrebuilt(quint64 generation, const std::shared_ptr<Prebuilt> &prebuilt)
+{
+    if (generation != m_generation || !m_room)
+        return; // made for a snapshot that was superseded
+    m_prebuilding = false;
+    const PresenceSnapshot snapshot = std::exchange(m_pending, {});
+    if (!prebuilt->members || !m_room->adoptPrebuilt(*prebuilt->members, prebuilt->people)) {
+        applyUsual(snapshot); // an id repeated, or the room changed meanwhile
+        return;
+    }
+    m_revealing = m_room->users()->hiddenCount() > 0;
+    scheduleStep();
+}
+
+// People rows for what is left of the slice; false once all are rows.
+bool RoomFeed::reveal(const QElapsedTimer &slice, qint64 sliceNs)
+{
+    while (m_room) {
+        const qint64 left = sliceNs - slice.nsecsElapsed();
+        if (left <= 0)
+            return true;
+        const qint64 before = slice.nsecsElapsed();
+        const int hiddenBefore = m_room->users()->hiddenCount();
+        const int hidden = m_room->revealPeople(int(chunkFor(left)));
+        m_nsPerMember = qMax<qint64>(1, (slice.nsecsElapsed() - before) / qMax(1, hiddenBefore - hidden));
+        if (hidden == 0)
+            return false;
+    }
+    return false;
 }
 
 // Hands every newcomer of a big snapshot to the preparer at once, piece by piece; the pieces
@@ -115,6 +195,17 @@ void RoomFeed::step()
     QElapsedTimer slice;
     slice.start();
     const qint64 sliceNs = qint64(m_sliceMs) * 1'000'000;
+    if (m_prebuilding)
+        return; // onPrebuilt() schedules the next step
+    if (m_revealing) {
+        m_revealing = reveal(slice, sliceNs);
+        if (!m_room)
+            return;
+        if (m_revealing) {
+            scheduleStep();
+            return;
+        }
+    }
     while (isLoading()) {
         const qint64 left = sliceNs - slice.nsecsElapsed();
         if (left <= 0)

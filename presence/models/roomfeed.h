@@ -1,17 +1,24 @@
 #pragma once
 // RoomFeed: applies what the client reports for one room (snapshots, presence events) to that
-// Room on the GUI thread without stalling it. A big snapshot's newcomers go in as inserted
-// ranges of at most sliceMs of work per event-loop turn; events for the room that arrive
-// meanwhile wait, in order, until the snapshot is complete, so a leave can never overtake the
-// join it undoes. The newcomers' rows are made (MemberModel::prepareMembers: metadata, avatar,
-// status) on a thread of the feed's own while the GUI thread inserts the ones made before, so
-// the two halves of the work overlap. Owned by the Session, one per joined room.
+// Room on the GUI thread without stalling it. Events for the room that arrive while a snapshot
+// goes in wait, in order, until it is complete, so a leave can never overtake the join it
+// undoes. Owned by the Session, one per joined room.
+//  - A big first snapshot (the room still empty) is made whole on a thread of the feed's own:
+//    rows, people, hashes (MemberModel/UserModel::prebuild, two threads at once). The GUI
+//    thread then takes every member in one range and makes the people rows at most sliceMs of
+//    work per event-loop turn (Room::adoptPrebuilt, revealPeople).
+//  - Any other big snapshot's newcomers go in as inserted ranges of at most sliceMs of work
+//    per turn; their rows are made (MemberModel::prepareMembers: metadata, avatar, status) on
+//    the feed's thread while the GUI thread inserts the ones made before.
 #include "membermodel.h"
 #include "presencetypes.h"
 
+#include <QElapsedTimer>
 #include <QObject>
 #include <QPointer>
 #include <QThreadPool>
+
+#include <memory>
 
 namespace Hallway {
 
@@ -26,12 +33,17 @@ public:
 
     void applySnapshot(const PresenceSnapshot &snapshot);
     void apply(const PresenceEvent &event);
-    bool isLoading() const { return m_inserted < m_rest.size(); }
+    bool isLoading() const { return m_inserted < m_rest.size() || m_prebuilding || m_revealing; }
 
 Q_SIGNALS:
     void loaded(); // the last snapshot is wholly applied
 
 private:
+    struct Prebuilt;
+    void applyUsual(const PresenceSnapshot &snapshot);
+    void prebuild(const PresenceSnapshot &snapshot);
+    void onPrebuilt(quint64 generation, const std::shared_ptr<Prebuilt> &prebuilt);
+    bool reveal(const QElapsedTimer &slice, qint64 sliceNs);
     void scheduleStep();
     void step();
     qsizetype chunkFor(qint64 budgetNs) const;
@@ -50,6 +62,9 @@ private:
     QList<PresenceEvent> m_waiting; // held while loading, applied in order afterwards
     qsizetype m_waitingHead = 0;
     bool m_stepScheduled = false;
+    bool m_prebuilding = false;     // a first snapshot is being made whole (m_pending)
+    bool m_revealing = false;       // its people are being made rows
+    PresenceSnapshot m_pending;
     qint64 m_nsPerMember = 0; // measured on the last inserted range; 0 = not yet
     QThreadPool m_preparer;   // one thread, so rows come back in order
 };

@@ -117,6 +117,15 @@ void Session::ensureSelfListed(Room *room)
     const QString self = m_client->connectionId();
     if (self.isEmpty() || m_client->status() != ConnectionStatus::Online || room->members()->contains(self))
         return;
+    if (RoomFeed *feed = m_feeds.value(room->name()); feed && feed->isLoading()) {
+        // The snapshot going in lists us (our join is always in it), and a big first one goes
+        // in whole, into an empty room: check again once it is in.
+        connect(feed, &RoomFeed::loaded, room, [this, guard = QPointer<Room>(room)] {
+            if (guard)
+                ensureSelfListed(guard);
+        }, Qt::SingleShotConnection);
+        return;
+    }
     QJsonValue metadata = m_client->cachedMetadata(self);
     if (!metadata.isObject()) {
         const QString userId = !room->selfUserId().isEmpty() ? room->selfUserId() : m_selfUserId;

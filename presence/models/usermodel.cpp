@@ -51,7 +51,7 @@ UserModel::~UserModel() = default;
 
 int UserModel::rowCount(const QModelIndex &parent) const
 {
-    return parent.isValid() ? 0 : m_rows.size();
+    return parent.isValid() ? 0 : count();
 }
 
 QHash<int, QByteArray> UserModel::roleNames() const
@@ -263,8 +263,19 @@ QString UserModel::keyFor(const MemberModel::Member &m) const
             qCWarning(lcPresence) << "UserModel.keyFunction threw:" << result.toString();
         else if (!result.isUndefined() && !result.isNull())
             key = result.toString();
-    } else if (!m_groupBy.isEmpty()) {
-        const QJsonValue v = m.metadata.toObject().value(m_groupBy);
+    } else {
+        return groupingKey(m, m_groupBy);
+    }
+    if (key.isEmpty())
+        key = QStringLiteral("connection:") + m.connectionId; // unknown: its own person for now
+    return key;
+}
+
+QString UserModel::groupingKey(const MemberModel::Member &m, const QString &groupBy)
+{
+    QString key;
+    if (!groupBy.isEmpty()) {
+        const QJsonValue v = m.metadata.toObject().value(groupBy);
         if (v.isString())
             key = v.toString();
         else if (v.isDouble() || v.isBool())
@@ -279,6 +290,93 @@ QString UserModel::keyFor(const MemberModel::Member &m) const
     return key;
 }
 
+// As a range of these rows would be grouped into an empty model (onRowsInserted), without the
+// model: one person per key in order of first device, identities adopted in row order.
+UserModel::Prebuilt UserModel::prebuild(const QList<MemberModel::Member> &rows, quint64 seqBase,
+                                        const QString &selfId, const QString &groupBy)
+{
+    Prebuilt out;
+    out.groupBy = groupBy;
+    out.connections = int(rows.size());
+    out.connKey.reserve(rows.size());
+    std::vector<Person> people;
+    people.reserve(size_t(rows.size()));
+    QHash<QString, qsizetype> index; // key -> index in people
+    index.reserve(rows.size());
+    for (qsizetype i = 0; i < rows.size(); ++i) {
+        const MemberModel::Member &m = rows.at(i);
+        QString key = groupingKey(m, groupBy);
+        out.connKey.insert(m.connectionId, key);
+        const bool self = !selfId.isEmpty() && m.connectionId == selfId;
+        Device d{m.connectionId, m.status, m.typing, self, m.state.toObject(), seqBase + quint64(i) + 1};
+        const qsizetype before = index.size();
+        qsizetype &at = index[key];
+        if (index.size() > before) {
+            at = qsizetype(people.size());
+            Person p;
+            p.key = std::move(key);
+            p.name = m.name;
+            p.avatar = m.avatar;
+            p.devices.append(std::move(d));
+            people.push_back(std::move(p));
+            continue;
+        }
+        Person &p = people[size_t(at)];
+        QList<int> ignored;
+        adoptIdentity(p, m, ignored);
+        p.devices.append(std::move(d));
+    }
+    out.rows.reserve(int(people.size()));
+    for (Person &p : people) {
+        recompute(p, nullptr);
+        const QString key = p.key;
+        out.rows.append(key, std::move(p));
+    }
+    return out;
+}
+
+bool UserModel::canAdopt(const Prebuilt &people) const
+{
+    return m_rows.isEmpty() && m_connKey.isEmpty() && canPrebuild() && people.groupBy == m_groupBy
+        && m_source && m_source->count() == 0;
+}
+
+bool UserModel::adoptHidden(Prebuilt &people)
+{
+    if (!canAdopt(people))
+        return false;
+    m_rows = std::move(people.rows);
+    m_connKey = std::move(people.connKey);
+    m_hidden = m_rows.size();
+    m_adoptedConnections = people.connections;
+    return true;
+}
+
+void UserModel::revealHidden(int people)
+{
+    const int n = qMin(people, m_hidden);
+    if (n <= 0)
+        return;
+    const int first = count();
+    beginInsertRows(QModelIndex(), first, first + n - 1);
+    m_hidden -= n;
+    endInsertRows();
+    int available = 0;
+    for (int row = first; row < first + n; ++row)
+        available += isAvailable(m_rows.at(row)) ? 1 : 0;
+    if (available > 0) {
+        m_available += available;
+        Q_EMIT availableCountChanged();
+    }
+    Q_EMIT countChanged();
+    for (int row = first; row < first + n && row < count(); ++row) {
+        const Person &p = m_rows.at(row);
+        Q_EMIT personAdded(p.key, p.name);
+        if (p.typing)
+            Q_EMIT typingChanged(p.key, true);
+    }
+}
+
 // ---- following the source ---------------------------------------------------------------
 
 void UserModel::rebuild()
@@ -288,6 +386,8 @@ void UserModel::rebuild()
     m_rows.clear();
     m_connKey.clear();
     m_grace.clear();
+    m_hidden = 0;
+    m_adoptedConnections = 0;
     if (m_source) {
         for (int r = 0; r < m_source->rowCount(); ++r)
             addConnection(m_source->at(r), false);
@@ -321,6 +421,12 @@ void UserModel::onRowsInserted(const QModelIndex &parent, int first, int last)
 {
     if (parent.isValid())
         return;
+    if (m_adoptedConnections > 0 && first == 0 && last + 1 == m_adoptedConnections) {
+        m_adoptedConnections = 0; // the rows the adopted people already group
+        return;
+    }
+    m_adoptedConnections = 0;
+    revealAll();
     if (first == last)
         return addConnection(m_source->at(first), true);
 
@@ -393,6 +499,7 @@ void UserModel::onRowsAboutToBeRemoved(const QModelIndex &parent, int first, int
 {
     if (parent.isValid())
         return;
+    revealAll();
     for (int r = first; r <= last; ++r)
         removeConnection(m_source->at(r).connectionId);
 }
@@ -401,6 +508,7 @@ void UserModel::onDataChanged(const QModelIndex &topLeft, const QModelIndex &bot
 {
     if (!topLeft.isValid() || !bottomRight.isValid())
         return;
+    revealAll();
     // Only a metadata change can move a device to another person: skip the key function
     // (possibly JavaScript) for the frequent state changes.
     const bool regroup = roles.isEmpty() || roles.contains(MemberModel::MetadataRole)
@@ -623,6 +731,7 @@ void UserModel::removeRow(int row)
 
 void UserModel::setHeld(bool held, int releaseGraceMs)
 {
+    revealAll();
     if (m_held == held)
         return;
     m_held = held;
@@ -640,6 +749,7 @@ void UserModel::setHeld(bool held, int releaseGraceMs)
 
 void UserModel::processTimers()
 {
+    revealAll();
     if (m_held)
         return;
     const qint64 now = m_clock();

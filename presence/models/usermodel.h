@@ -127,11 +127,37 @@ public:
     int graceMs() const { return m_graceMs; }
     void setGraceMs(int ms);
     void reserve(int connections); // before a big snapshot's ranges (people <= connections)
-    int count() const { return m_rows.size(); }
+    int count() const { return m_rows.size() - m_hidden; }
     int availableCount() const { return m_available; } // people of statusRank 0 (rule e)
 
-    // Reading (C++): O(1).
-    int rowOf(const QString &key) const { return m_rows.rowOf(key); }
+    // A big first snapshot's people, grouped and hashed off the GUI thread (RoomFeed), for the
+    // rows MemberModel::prebuild() makes of the same rows (same numbering and self id).
+    // prebuild() runs anywhere; it needs a grouping that runs anywhere (canPrebuild(): no key
+    // function). adoptHidden() takes them before the source adopts its rows, and ignores that
+    // insert: the people are all there, hashed, but none is a row yet; revealHidden() makes
+    // them rows a range at a time (a view's work per row is what costs). Anything else that
+    // changes the model first reveals the rest.
+    struct Prebuilt {
+        KeyedRows<Person> rows;
+        QHash<QString, QString> connKey;
+        int connections = 0;
+        QString groupBy;
+    };
+    bool canPrebuild() const { return !m_keyFn && !m_jsKey.isCallable(); }
+    static Prebuilt prebuild(const QList<MemberModel::Member> &rows, quint64 seqBase, const QString &selfId,
+                             const QString &groupBy);
+    bool canAdopt(const Prebuilt &people) const;
+    bool adoptHidden(Prebuilt &people);
+    int hiddenCount() const { return m_hidden; }
+    void revealHidden(int people);
+    void revealAll() { revealHidden(m_hidden); }
+
+    // Reading (C++): O(1). People not revealed yet are not there.
+    int rowOf(const QString &key) const
+    {
+        const int row = m_rows.rowOf(key);
+        return row < count() ? row : -1;
+    }
     const Person *find(const QString &key) const;
     QString keyOfConnection(const QString &connectionId) const { return m_connKey.value(connectionId); }
     Q_INVOKABLE QVariantMap get(int row) const;
@@ -168,12 +194,13 @@ Q_SIGNALS:
 private:
     QVariant roleData(const Person &p, int role) const;
     QString keyFor(const MemberModel::Member &m) const;
+    static QString groupingKey(const MemberModel::Member &m, const QString &groupBy);
     void rebuild();
     void addConnection(const MemberModel::Member &m, bool notify);
     void addConnection(const MemberModel::Member &m, const QString &key, bool notify);
     void removeConnection(const QString &connectionId, bool allowGrace = true);
     void updateConnection(const MemberModel::Member &m, bool regroup);
-    void recompute(Person &p, QList<int> *changed);
+    static void recompute(Person &p, QList<int> *changed);
     void removeRow(int row);
     void armTimer();
     static bool isAvailable(const Person &p);
@@ -198,6 +225,8 @@ private:
     QHash<QString, qint64> m_grace;     // key -> deadline, people in grace only
     QList<QMetaObject::Connection> m_sourceConnections;
     int m_available = 0;
+    int m_hidden = 0;             // adopted people not revealed yet: the last rows
+    int m_adoptedConnections = 0; // the source's insert of the rows the hidden people group
     bool m_held = false;
 };
 
