@@ -10,9 +10,9 @@
 namespace Hallway {
 
 namespace {
-QString metaString(const QJsonValue &metadata, const QString &key)
+QString metaString(const QJsonObject &metadata, QLatin1StringView key)
 {
-    const QJsonValue v = metadata.toObject().value(key);
+    const QJsonValue v = metadata.value(key);
     return v.isString() ? v.toString() : QString();
 }
 } // namespace
@@ -109,13 +109,14 @@ void MemberModel::fillFromMetadata(Member &m, const QJsonValue &metadata) const
 void MemberModel::fillFromMetadata(Member &m, const QJsonValue &metadata, bool allowHttpAvatars)
 {
     m.metadata = metadata.isObject() ? metadata : QJsonValue();
-    m.userId = metaString(metadata, QStringLiteral("userId"));
-    m.name = metaString(metadata, QStringLiteral("username"));
+    const QJsonObject fields = metadata.toObject(); // once: its count is shared with the wire thread's copy
+    m.userId = metaString(fields, QLatin1StringView("userId"));
+    m.name = metaString(fields, QLatin1StringView("username"));
     if (m.name.isEmpty())
         m.name = m.userId;
     // Only https avatars (safeurl.h): file:, data:, plain http and the like become "", so the
     // views show initials instead of loading them.
-    m.avatar = sanitizedAvatarUrl(metaString(metadata, QStringLiteral("avatar")), allowHttpAvatars);
+    m.avatar = sanitizedAvatarUrl(metaString(fields, QLatin1StringView("avatar")), allowHttpAvatars);
 }
 
 void MemberModel::setAllowHttpAvatars(bool allow)
