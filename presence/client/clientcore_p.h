@@ -31,41 +31,73 @@ inline const QString channel = QStringLiteral("channel");
 RtError refused(const QString &what);
 
 // Connection metadata by id. Written on the worker thread, read from the GUI thread too
-// (PresenceClient::cachedMetadata), hence the lock.
+// (PresenceClient::cachedMetadata), hence the lock. A snapshot's metadata (20,000 entries in a
+// big room) is kept as the list it came in and hashed on the first use after it, so the
+// hashing does not compete for the cores while the room is being built.
 class MetadataCache
 {
 public:
-    bool contains(const QString &id) const { QReadLocker l(&m_lock); return m_map.contains(id); }
+    bool contains(const QString &id) const { settle(); QReadLocker l(&m_lock); return m_map.contains(id); }
     QJsonValue value(const QString &id, const QJsonValue &fallback = QJsonValue::Null) const
     {
+        settle();
         QReadLocker l(&m_lock);
         return m_map.value(id, fallback);
     }
     std::optional<QJsonValue> find(const QString &id) const
     {
+        settle();
         QReadLocker l(&m_lock);
         const auto it = m_map.constFind(id);
         return it == m_map.cend() ? std::nullopt : std::optional<QJsonValue>(*it);
     }
-    void insert(const QString &id, const QJsonValue &meta) { QWriteLocker l(&m_lock); m_map.insert(id, meta); }
+    void insert(const QString &id, const QJsonValue &meta)
+    {
+        settle();
+        QWriteLocker l(&m_lock);
+        m_map.insert(id, meta);
+    }
     void insertMany(const QList<QPair<QString, QJsonValue>> &entries)
     {
         QWriteLocker l(&m_lock);
-        m_map.reserve(m_map.size() + entries.size());
-        for (const auto &e : entries)
-            m_map.insert(e.first, e.second);
+        m_pending.append(entries);
+        m_hasPending.storeRelease(true);
     }
-    void remove(const QString &id) { QWriteLocker l(&m_lock); m_map.remove(id); }
+    void remove(const QString &id)
+    {
+        settle();
+        QWriteLocker l(&m_lock);
+        m_map.remove(id);
+    }
     // Keeps only the ids keep() wants: memory stays proportional to the rooms we are in.
     template<typename Pred> void retain(Pred keep)
     {
+        settle();
         QWriteLocker l(&m_lock);
         m_map.removeIf([&keep](const auto &it) { return !keep(it.key()); });
     }
 
 private:
+    // Lists inserted with insertMany() go into the hash, in order, before anything reads or
+    // changes it.
+    void settle() const
+    {
+        if (!m_hasPending.loadAcquire())
+            return;
+        QWriteLocker l(&m_lock);
+        for (const auto &entries : std::as_const(m_pending)) {
+            m_map.reserve(m_map.size() + entries.size());
+            for (const auto &e : entries)
+                m_map.insert(e.first, e.second);
+        }
+        m_pending.clear();
+        m_hasPending.storeRelease(false);
+    }
+
     mutable QReadWriteLock m_lock;
-    QHash<QString, QJsonValue> m_map;
+    mutable QHash<QString, QJsonValue> m_map;
+    mutable QList<QList<QPair<QString, QJsonValue>>> m_pending;
+    mutable QAtomicInteger<bool> m_hasPending = false;
 };
 
 class ClientCore::Private

@@ -96,9 +96,13 @@ void RoomFeed::prebuild(const PresenceSnapshot &snapshot)
         QList<MemberModel::Member> rows = MemberModel::prepareMembers(members.first(half), states, allowHttp);
         rows.append(second.get());
         auto made = std::make_shared<Prebuilt>();
-        auto people = std::async(std::launch::async, [&] { return UserModel::prebuild(rows, seqBase, selfId, groupBy); });
+        auto people = std::async(std::launch::async, [&] {
+            return UserModel::prebuildPeople(rows, seqBase, selfId, groupBy);
+        });
         made->members = MemberModel::prebuild(rows, seqBase, selfId);
+        QHash<QString, QString> connectionKeys = UserModel::connectionKeys(rows, groupBy); // the people take longer
         made->people = people.get();
+        made->people.connKey = std::move(connectionKeys);
         // Queued to this object: dropped if it is gone by then.
         QMetaObject::invokeMethod(this, [this, generation, made] { onPrebuilt(generation, made); }, Qt::QueuedConnection);
     });

@@ -295,10 +295,26 @@ QString UserModel::groupingKey(const MemberModel::Member &m, const QString &grou
 UserModel::Prebuilt UserModel::prebuild(const QList<MemberModel::Member> &rows, quint64 seqBase,
                                         const QString &selfId, const QString &groupBy)
 {
+    Prebuilt out = prebuildPeople(rows, seqBase, selfId, groupBy);
+    out.connKey = connectionKeys(rows, groupBy);
+    return out;
+}
+
+QHash<QString, QString> UserModel::connectionKeys(const QList<MemberModel::Member> &rows, const QString &groupBy)
+{
+    QHash<QString, QString> keys;
+    keys.reserve(rows.size());
+    for (const MemberModel::Member &m : rows)
+        keys.insert(m.connectionId, groupingKey(m, groupBy));
+    return keys;
+}
+
+UserModel::Prebuilt UserModel::prebuildPeople(const QList<MemberModel::Member> &rows, quint64 seqBase,
+                                              const QString &selfId, const QString &groupBy)
+{
     Prebuilt out;
     out.groupBy = groupBy;
     out.connections = int(rows.size());
-    out.connKey.reserve(rows.size());
     std::vector<Person> people;
     people.reserve(size_t(rows.size()));
     QHash<QString, qsizetype> index; // key -> index in people
@@ -306,7 +322,6 @@ UserModel::Prebuilt UserModel::prebuild(const QList<MemberModel::Member> &rows, 
     for (qsizetype i = 0; i < rows.size(); ++i) {
         const MemberModel::Member &m = rows.at(i);
         QString key = groupingKey(m, groupBy);
-        out.connKey.insert(m.connectionId, key);
         const bool self = !selfId.isEmpty() && m.connectionId == selfId;
         Device d{m.connectionId, m.status, m.typing, self, m.state.toObject(), seqBase + quint64(i) + 1};
         const qsizetype before = index.size();

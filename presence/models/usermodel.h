@@ -146,6 +146,11 @@ public:
     bool canPrebuild() const { return !m_keyFn && !m_jsKey.isCallable(); }
     static Prebuilt prebuild(const QList<MemberModel::Member> &rows, quint64 seqBase, const QString &selfId,
                              const QString &groupBy);
+    // The same in two parts that can run at once: the people (connKey left empty), and the
+    // connection -> person key map.
+    static Prebuilt prebuildPeople(const QList<MemberModel::Member> &rows, quint64 seqBase, const QString &selfId,
+                                   const QString &groupBy);
+    static QHash<QString, QString> connectionKeys(const QList<MemberModel::Member> &rows, const QString &groupBy);
     bool canAdopt(const Prebuilt &people) const;
     bool adoptHidden(Prebuilt &people);
     int hiddenCount() const { return m_hidden; }
