@@ -5,6 +5,7 @@
 // Room fed what the core emits lists exactly the core's members. The snapshot conversions
 // (presencesnapshot.h) are also checked on their own.
 #include "clientcore.h"
+#include "clientcore_p.h"
 #include "connection.h"
 #include "frame.h"
 #include "presencesnapshot.h"
@@ -265,6 +266,28 @@ private Q_SLOTS:
         QCOMPARE(r.states.keys(), QStringList{"c1"});
         // Metadata is kept for every id listed once, the ghost's too (twice: it was read twice).
         QCOMPARE(r.metadata.size(), expected.size() + 2);
+    }
+
+    // A snapshot's metadata goes into the cache as a list and is hashed on first use: what
+    // came later (an insert, a removal, another list) still wins, as if hashed at once.
+    void metadataCacheReadsListsInOrder()
+    {
+        MetadataCache cache;
+        cache.insert("a1", QJsonObject{{"v", 1}});
+        cache.insertMany({{"a1", QJsonObject{{"v", 2}}}, {"b1", QJsonObject{{"v", 2}}}, {"c1", QJsonObject{{"v", 2}}}});
+        cache.insertMany({{"b1", QJsonObject{{"v", 3}}}});
+        QCOMPARE(cache.value("a1").toObject().value("v").toInt(), 2);
+        QCOMPARE(cache.value("b1").toObject().value("v").toInt(), 3);
+        cache.insertMany({{"c1", QJsonObject{{"v", 4}}}});
+        cache.remove("c1"); // after the list: gone
+        QVERIFY(!cache.contains("c1"));
+        cache.insertMany({{"d1", QJsonObject{{"v", 5}}}});
+        cache.insert("d1", QJsonObject{{"v", 6}}); // after the list: wins
+        QCOMPARE(cache.find("d1")->toObject().value("v").toInt(), 6);
+        cache.insertMany({{"e1", QJsonObject{{"v", 7}}}});
+        cache.retain([](const QString &id) { return id != QLatin1String("a1"); });
+        QVERIFY(!cache.contains("a1"));
+        QVERIFY(cache.contains("e1"));
     }
 
     void buildSnapshotDropsExcludedAndFillsMetadata()
