@@ -321,25 +321,9 @@ UserModel::Prebuilt UserModel::prebuildPeople(const QList<MemberModel::Member> &
     index.reserve(rows.size());
     for (qsizetype i = 0; i < rows.size(); ++i) {
         const MemberModel::Member &m = rows.at(i);
-        QString key = groupingKey(m, groupBy);
         const bool self = !selfId.isEmpty() && m.connectionId == selfId;
-        Device d{m.connectionId, m.status, m.typing, self, m.state.toObject(), seqBase + quint64(i) + 1};
-        const qsizetype before = index.size();
-        qsizetype &at = index[key];
-        if (index.size() > before) {
-            at = qsizetype(people.size());
-            Person p;
-            p.key = std::move(key);
-            p.name = m.name;
-            p.avatar = m.avatar;
-            p.devices.append(std::move(d));
-            people.push_back(std::move(p));
-            continue;
-        }
-        Person &p = people[size_t(at)];
-        QList<int> ignored;
-        adoptIdentity(p, m, ignored);
-        p.devices.append(std::move(d));
+        groupDevice(people, index, groupingKey(m, groupBy), m,
+                    Device{m.connectionId, m.status, m.typing, self, m.state.toObject(), seqBase + quint64(i) + 1});
     }
     out.rows.reserve(int(people.size()));
     for (Person &p : people) {
@@ -461,26 +445,8 @@ void UserModel::onRowsInserted(const QModelIndex &parent, int first, int last)
             continue;
         }
         m_connKey.insert(m.connectionId, key);
-        Device d{m.connectionId, m.status, m.typing, m.isSelf, m.state.toObject(), m.stateSeq};
-        const qsizetype before = freshIndex.size();
-        qsizetype &index = freshIndex[key];
-        if (freshIndex.size() > before) { // a new person
-            index = qsizetype(fresh.size());
-            Person p;
-            p.key = std::move(key);
-            p.name = m.name;
-            p.avatar = m.avatar;
-            p.devices.append(std::move(d));
-            fresh.push_back(std::move(p));
-            continue;
-        }
-        Person &p = fresh[size_t(index)]; // another device of a person new in this range
-        QList<int> ignored;
-        adoptIdentity(p, m, ignored);
-        if (Device *same = deviceOf(p, d.connectionId))
-            *same = std::move(d);
-        else
-            p.devices.append(std::move(d));
+        groupDevice(fresh, freshIndex, std::move(key), m,
+                    Device{m.connectionId, m.status, m.typing, m.isSelf, m.state.toObject(), m.stateSeq});
     }
     if (!fresh.empty()) {
         const int firstRow = m_rows.size();
@@ -530,6 +496,32 @@ void UserModel::onDataChanged(const QModelIndex &topLeft, const QModelIndex &bot
         || roles.contains(MemberModel::UserIdRole);
     for (int r = topLeft.row(); r <= bottomRight.row(); ++r)
         updateConnection(m_source->at(r), regroup);
+}
+
+// A device into its person among people made in order of their first device: a new person for
+// a new key, else another device (the identity its device last reported, empty values never win).
+void UserModel::groupDevice(std::vector<Person> &people, QHash<QString, qsizetype> &index, QString key,
+                            const MemberModel::Member &m, Device d)
+{
+    const qsizetype before = index.size();
+    qsizetype &at = index[key];
+    if (index.size() > before) {
+        at = qsizetype(people.size());
+        Person p;
+        p.key = std::move(key);
+        p.name = m.name;
+        p.avatar = m.avatar;
+        p.devices.append(std::move(d));
+        people.push_back(std::move(p));
+        return;
+    }
+    Person &p = people[size_t(at)];
+    QList<int> ignored;
+    adoptIdentity(p, m, ignored);
+    if (Device *same = deviceOf(p, d.connectionId))
+        *same = std::move(d);
+    else
+        p.devices.append(std::move(d));
 }
 
 // A person shows the name and avatar their devices last reported (empty values never win).

@@ -79,6 +79,18 @@ void compareRooms(Room &got, Room &want)
     QCOMPARE(got.selfUserId(), want.selfUserId());
 }
 
+// Our room, as Session makes it.
+struct OurRoom : Room {
+    OurRoom() : Room(kRoom) { setSelfConnectionId(kSelf); }
+};
+
+// Our room fed through a RoomFeed, and the spy that says when the feed is done.
+struct FedRoom {
+    OurRoom room;
+    RoomFeed feed{&room, 4};
+    QSignalSpy loaded{&feed, &RoomFeed::loaded};
+};
+
 } // namespace
 
 class TestRoomFeed : public QObject
@@ -91,12 +103,10 @@ private Q_SLOTS:
     void bigFirstSnapshotEndsAsTheUsualWay()
     {
         const PresenceSnapshot snapshot = bigSnapshot(3000);
-        Room usual(kRoom);
-        usual.setSelfConnectionId(kSelf);
+        OurRoom usual;
         usual.applySnapshot(snapshot);
 
-        Room room(kRoom);
-        room.setSelfConnectionId(kSelf);
+        OurRoom room;
         QAbstractItemModelTester members(room.members(), QAbstractItemModelTester::FailureReportingMode::Fatal);
         QAbstractItemModelTester people(room.users(), QAbstractItemModelTester::FailureReportingMode::Fatal);
         QSignalSpy memberRanges(room.members(), &QAbstractItemModel::rowsInserted);
@@ -123,22 +133,18 @@ private Q_SLOTS:
         const QList<PresenceEvent> events{leaveEv(connId(10), 100), stateEv(connId(11), st("busy"), 101),
                                           joinEv(QStringLiteral("c9999"), QStringLiteral("newbie"), QStringLiteral("Newbie"), 102),
                                           leaveEv(connId(12), 103), joinEv(connId(12), QStringLiteral("user12"), QStringLiteral("User 12"), 104)};
-        Room usual(kRoom);
-        usual.setSelfConnectionId(kSelf);
+        OurRoom usual;
         usual.applySnapshot(snapshot);
         for (const PresenceEvent &e : events)
             usual.apply(e);
 
-        Room room(kRoom);
-        room.setSelfConnectionId(kSelf);
-        RoomFeed feed(&room, 4);
-        QSignalSpy loaded(&feed, &RoomFeed::loaded);
-        feed.applySnapshot(snapshot);
+        FedRoom fed;
+        fed.feed.applySnapshot(snapshot);
         for (const PresenceEvent &e : events)
-            feed.apply(e);
-        QCOMPARE(room.members()->count(), 0); // nothing applied before the snapshot
-        QTRY_COMPARE(loaded.count(), 1);
-        compareRooms(room, usual);
+            fed.feed.apply(e);
+        QCOMPARE(fed.room.members()->count(), 0); // nothing applied before the snapshot
+        QTRY_COMPARE(fed.loaded.count(), 1);
+        compareRooms(fed.room, usual);
     }
 
     // A newer snapshot while the first is being made: only the newer one counts.
@@ -147,20 +153,16 @@ private Q_SLOTS:
         const PresenceSnapshot first = bigSnapshot(3000);
         PresenceSnapshot second = bigSnapshot(1500);
         second.members.removeAt(3);
-        Room usual(kRoom);
-        usual.setSelfConnectionId(kSelf);
+        OurRoom usual;
         usual.applySnapshot(second);
 
-        Room room(kRoom);
-        room.setSelfConnectionId(kSelf);
-        RoomFeed feed(&room, 4);
-        QSignalSpy loaded(&feed, &RoomFeed::loaded);
-        feed.applySnapshot(first);
-        feed.applySnapshot(second);
-        QTRY_VERIFY(loaded.count() >= 1);
-        QTRY_VERIFY(!feed.isLoading());
+        FedRoom fed;
+        fed.feed.applySnapshot(first);
+        fed.feed.applySnapshot(second);
+        QTRY_VERIFY(fed.loaded.count() >= 1);
+        QTRY_VERIFY(!fed.feed.isLoading());
         QTest::qWait(50); // the first one's rows, if still coming, must be dropped
-        compareRooms(room, usual);
+        compareRooms(fed.room, usual);
     }
 
     // Someone listed directly while the snapshot was made: the room is no longer empty, so the
@@ -168,19 +170,15 @@ private Q_SLOTS:
     void roomChangedMeanwhileFallsBack()
     {
         const PresenceSnapshot snapshot = bigSnapshot(2000);
-        Room usual(kRoom);
-        usual.setSelfConnectionId(kSelf);
+        OurRoom usual;
         usual.ensureSelfListed(meta(QStringLiteral("me"), QStringLiteral("Me")));
         usual.applySnapshot(snapshot);
 
-        Room room(kRoom);
-        room.setSelfConnectionId(kSelf);
-        RoomFeed feed(&room, 4);
-        QSignalSpy loaded(&feed, &RoomFeed::loaded);
-        feed.applySnapshot(snapshot);
-        room.ensureSelfListed(meta(QStringLiteral("me"), QStringLiteral("Me")));
-        QTRY_COMPARE(loaded.count(), 1);
-        compareRooms(room, usual);
+        FedRoom fed;
+        fed.feed.applySnapshot(snapshot);
+        fed.room.ensureSelfListed(meta(QStringLiteral("me"), QStringLiteral("Me")));
+        QTRY_COMPARE(fed.loaded.count(), 1);
+        compareRooms(fed.room, usual);
     }
 
     // People not revealed yet are not rows and cannot be found; any change to the members
