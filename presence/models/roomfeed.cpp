@@ -76,8 +76,8 @@ void RoomFeed::applyUsual(const PresenceSnapshot &snapshot)
     scheduleStep();
 }
 
-// The rows in two halves at once, then the model's rows and the people at once; the snapshot's
-// metadata and states are only read.
+// The rows in two halves at once; then the people beside the rows' hash and the connection map.
+// The snapshot's metadata and states are only read.
 void RoomFeed::prebuild(const PresenceSnapshot &snapshot)
 {
     m_prebuilding = true;
