@@ -5,7 +5,7 @@
 // from presence events. Prints one JSON object on stdout (the same shape hallway-bench prints).
 //
 //   node tests/bench/js-bench.mjs --url ws://127.0.0.1:PORT/ --control http://127.0.0.1:CTL/ \
-//        --scenario bigroom|storm|roundtrip|typing|memory [--runs 3] [--room big] [--room-size 5000]
+//        --scenario bigroom|bigstall|floor|storm|roundtrip|typing|memory [--runs 3] [--room big] [--room-size 5000]
 //        [--storm-members 2000] [--storm-times 5] [--trips 1000] [--typing-trials 20]
 import { RealtimeClient, WebSocket, now, median, percentile, sleep, parseArgs, control } from "./lib.mjs"
 
@@ -139,16 +139,17 @@ async function bigroomFloor() {
 }
 
 // joinRoom with a presence callback: rt/join-room, then rt/subscribe-presence (whose reply
-// carries the states); done when the snapshot is in the maps. Also the event loop's longest
-// stall meanwhile and the process's CPU time.
-async function bigroom() {
+// carries the states); done when the snapshot is in the maps. bigroom times it and the process's
+// CPU time with nothing else running; bigstall (withProbe) runs the same join with the stall
+// probe, whose wakeups slow the join it watches, and reports the event loop's longest stall.
+async function bigroom(withProbe = false) {
   const runs = [], sizes = [], stalls = [], stallsCpu = [], cpu = []
   for (let r = 0; r < args.runs; r++) {
     const c = await newClient("jsbig")
     const maps = new RoomMaps(c)
     let t1 = 0
     const h = maps.handler()
-    const probe = stallProbe()
+    const probe = withProbe ? stallProbe() : null
     const c0 = process.cpuUsage()
     const t0 = now()
     const done = new Promise((resolve) => {
@@ -157,15 +158,15 @@ async function bigroom() {
     })
     await withTimeout(done, args.timeout, "big room snapshot")
     const c1 = process.cpuUsage(c0)
-    const st = probe.stop()
+    if (probe) { const st = probe.stop(); stalls.push(st.wall); stallsCpu.push(st.cpu) }
     if (maps.members.size < args.roomSize) throw new Error(`big room: only ${maps.members.size} members`)
     runs.push(t1 - t0); sizes.push({ members: maps.members.size, users: maps.users.size })
-    stalls.push(st.wall); stallsCpu.push(st.cpu); cpu.push((c1.user + c1.system) / 1000)
+    cpu.push((c1.user + c1.system) / 1000)
     await c.close(); await sleep(300)
   }
-  return { bigroom_ms: { median: median(runs), runs }, bigroom_size: sizes[0],
-    bigroom_stall_ms: { median: median(stalls), runs: stalls }, bigroom_stall_cpu_ms: { median: median(stallsCpu), runs: stallsCpu },
-    bigroom_cpu_ms: { median: median(cpu), runs: cpu } }
+  if (withProbe) return { bigroom_stall_ms: { median: median(stalls), runs: stalls },
+    bigroom_stall_cpu_ms: { median: median(stallsCpu), runs: stallsCpu }, bigroom_probed_ms: { median: median(runs), runs } }
+  return { bigroom_ms: { median: median(runs), runs }, bigroom_size: sizes[0], bigroom_cpu_ms: { median: median(cpu), runs: cpu } }
 }
 
 async function storm() {
@@ -284,9 +285,9 @@ async function memory() {
   return { memory_mb: { median: rss, runs: [rss] }, memory_members: maps.members.size }
 }
 
-const scenarios = { bigroom, floor: bigroomFloor, storm, roundtrip, typing, memory }
+const scenarios = { bigroom: () => bigroom(false), bigstall: () => bigroom(true), floor: bigroomFloor, storm, roundtrip, typing, memory }
 const out = { client: "javascript", scenario: args.scenario, results: {} }
-if (/\b(bigroom|floor|memory)\b/.test(args.scenario)) out.room_size = args.roomSize // these results are per room size
+if (/\b(bigroom|bigstall|floor|memory)\b/.test(args.scenario)) out.room_size = args.roomSize // these results are per room size
 try {
   for (const s of args.scenario.split(",")) {
     if (!scenarios[s]) throw new Error(`unknown scenario ${s}`)
