@@ -206,6 +206,7 @@ public:
     QStringList mergeInflightMembership(RoomRec &room, RoomSetReading &reading);
     void publishSnapshot(const QString &roomName, bool resync, const QList<MemberInfo> &candidates,
                          const QSet<QString> &candidateIds, const QJsonObject &states,
+                         const std::optional<QStringList> &statesToCheck,
                          const QJsonArray &serverList, bool pristine, const SnapshotFn &done);
 
     // --- clientcore_resync.cpp ------------------------------------------------------------------

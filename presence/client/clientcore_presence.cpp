@@ -245,13 +245,16 @@ void ClientCore::Private::finishSnapshot(const QString &roomName, bool resync, c
         reportOversized(o.what, o.owner);
     const QStringList lookups = mergeInflightMembership(room, reading);
     overlayStates(reading.states, room.inflightStates);
+    if (reading.statesToCheck)
+        reading.statesToCheck->append(room.inflightStates.keys()); // their owners were not read with the set
     room.inflightStates.clear();
     room.snapshotFinalizing = true;
 
     const QJsonArray serverList = subObj.value(present).toArray();
     auto publish = [this, roomName, resync, candidates = reading.members, ids = reading.ids, states = reading.states,
-                    serverList, pristine = reading.pristine, metadata = reading.metadata, done] {
-        publishSnapshot(roomName, resync, candidates, ids, states, serverList, pristine, done);
+                    serverList, pristine = reading.pristine, metadata = reading.metadata,
+                    toCheck = reading.statesToCheck, done] {
+        publishSnapshot(roomName, resync, candidates, ids, states, toCheck, serverList, pristine, done);
         // Cached after the snapshot is on its way: 20,000 inserts need not delay it.
         metaCache.insertMany(metadata);
     };
@@ -288,7 +291,11 @@ QStringList ClientCore::Private::mergeInflightMembership(RoomRec &room, RoomSetR
                 lookups << id;
         } else if (room.departures.admitsLeave(id, ev.timestamp)) {
             room.departures.noteLeave(id, ev.timestamp, options.departedMemory);
-            removed = reading.ids.remove(id) || removed;
+            if (reading.ids.remove(id)) {
+                removed = true;
+                if (reading.statesToCheck)
+                    reading.statesToCheck->append(id);
+            }
         }
     }
     room.inflightMembership.clear();
@@ -304,6 +311,7 @@ QStringList ClientCore::Private::mergeInflightMembership(RoomRec &room, RoomSetR
 // Departed ids and our own old ids never come back through a snapshot (departures.h).
 void ClientCore::Private::publishSnapshot(const QString &roomName, bool resync, const QList<MemberInfo> &candidates,
                                           const QSet<QString> &candidateIds, const QJsonObject &states,
+                                          const std::optional<QStringList> &statesToCheck,
                                           const QJsonArray &serverList, bool pristine, const SnapshotFn &done)
 {
     auto it = rooms.find(roomName);
@@ -316,7 +324,7 @@ void ClientCore::Private::publishSnapshot(const QString &roomName, bool resync, 
     const PresenceSnapshot snapshot = buildSnapshot(
         roomName, resync, candidates, states, serverList, pristine,
         [this, &gone](const QString &id) { return gone.hasLeft(id) || ownOldIds.contains(id); },
-        [this](const QString &id) { return metaCache.find(id); }, candidateIds, room.members);
+        [this](const QString &id) { return metaCache.find(id); }, candidateIds, room.members, statesToCheck);
     room.snapshotInFlight = false;
     room.snapshotFinalizing = false;
     ++room.snapshots;

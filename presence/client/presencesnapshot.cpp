@@ -119,6 +119,7 @@ struct IdsPass {
     std::vector<Entry> entries;
     QSet<QString> members;
     bool pristine = true;
+    bool listsPresenceSet = false; // every id of the presence set but ours is a member
 };
 
 // The ids: which entries are members, which are ghosts, which are repeats. Hash work only.
@@ -130,6 +131,7 @@ IdsPass readIds(const QJsonArray &serverList, const QSet<QString> &presenceSet, 
     pass.ids.resize(n);
     pass.entries.assign(size_t(n), Entry::Skipped);
     pass.members.reserve(n);
+    qsizetype listedFromSet = 0; // members in the presence set, ours aside
     for (qsizetype i = 0; i < n; ++i) {
         QString id = serverList.at(i).toObject().value(kId).toString();
         if (id.isEmpty()) {
@@ -147,9 +149,12 @@ IdsPass readIds(const QJsonArray &serverList, const QSet<QString> &presenceSet, 
                 continue;
             }
             pass.entries[size_t(i)] = Entry::Member;
+            listedFromSet += havePresenceSet && id != self ? 1 : 0;
         }
         pass.ids[i] = std::move(id);
     }
+    // Members other than ours all come from the set: as many as it has means all of it.
+    pass.listsPresenceSet = havePresenceSet && listedFromSet == presenceSet.size() - (presenceSet.contains(self) ? 1 : 0);
     return pass;
 }
 
@@ -157,10 +162,13 @@ struct MetadataPass {
     QList<QJsonValue> metadata; // per entry; null where oversized
     std::vector<bool> oversized;
     QStringList tooBigStates;
+    QStringList outsidePresenceSet; // states' keys the presence set does not hold, and ours
 };
 
-// The metadata and the states' sizes: JSON walks only, no hashing.
-MetadataPass readMetadata(const QJsonArray &serverList, const QJsonObject &states, qint64 maxItemBytes)
+// The metadata, the states' sizes, and (with a presence set) which states' keys it does not
+// vouch for. Only reads; the set was hashed before the list arrived.
+MetadataPass readMetadata(const QJsonArray &serverList, const QJsonObject &states, qint64 maxItemBytes,
+                          const QSet<QString> &presenceSet, bool havePresenceSet, const QString &self)
 {
     const qsizetype n = serverList.size();
     MetadataPass pass;
@@ -177,6 +185,11 @@ MetadataPass readMetadata(const QJsonArray &serverList, const QJsonObject &state
     for (auto it = states.constBegin(); it != states.constEnd(); ++it) { // const: no detach of the reply's object
         if (jsonExceeds(it.value(), maxItemBytes))
             pass.tooBigStates.append(it.key());
+        if (havePresenceSet) {
+            const QString key = it.key();
+            if (key == self || !presenceSet.contains(key))
+                pass.outsidePresenceSet.append(key);
+        }
     }
     return pass;
 }
@@ -201,9 +214,11 @@ RoomSetReading readRoomSet(const QJsonObject &subscribeReply, const QJsonObject 
     MetadataPass meta;
     if (n < kReadInTwoFrom) {
         ids = readIds(serverList, presenceSet, havePresenceSet, self);
-        meta = readMetadata(serverList, states, maxItemBytes);
+        meta = readMetadata(serverList, states, maxItemBytes, presenceSet, havePresenceSet, self);
     } else {
-        auto second = std::async(std::launch::async, [&] { return readMetadata(serverList, states, maxItemBytes); });
+        auto second = std::async(std::launch::async, [&] {
+            return readMetadata(serverList, states, maxItemBytes, presenceSet, havePresenceSet, self);
+        });
         ids = readIds(serverList, presenceSet, havePresenceSet, self);
         meta = second.get();
     }
@@ -232,6 +247,8 @@ RoomSetReading readRoomSet(const QJsonObject &subscribeReply, const QJsonObject 
         r.oversized.append({"presence state", id});
         r.states.remove(id);
     }
+    if (ids.listsPresenceSet)
+        r.statesToCheck = std::move(meta.outsidePresenceSet);
     return r;
 }
 
@@ -248,7 +265,8 @@ void overlayStates(QJsonObject &states, const QHash<QString, QJsonValue> &newer)
 PresenceSnapshot buildSnapshot(const QString &room, bool resync, const QList<MemberInfo> &candidates,
                                const QJsonObject &states, const QJsonArray &serverList, bool pristine,
                                const IdPredicate &excluded, const MetadataLookup &knownMetadata,
-                               QSet<QString> candidateIds, QSet<QString> &members)
+                               QSet<QString> candidateIds, QSet<QString> &members,
+                               const std::optional<QStringList> &statesToCheck)
 {
     PresenceSnapshot snapshot;
     snapshot.room = room;
@@ -261,6 +279,7 @@ PresenceSnapshot buildSnapshot(const QString &room, bool resync, const QList<Mem
         return excluded(m.connectionId) || (isUnset(m.metadata) && knownMetadata(m.connectionId));
     });
     bool unchanged = pristine;
+    QStringList excludedIds;
     if (asTheyAre) {
         snapshot.members = candidates;
     } else {
@@ -268,6 +287,7 @@ PresenceSnapshot buildSnapshot(const QString &room, bool resync, const QList<Mem
         for (MemberInfo m : candidates) {
             if (excluded(m.connectionId)) {
                 members.remove(m.connectionId);
+                excludedIds.append(m.connectionId);
                 unchanged = false;
                 continue;
             }
@@ -285,9 +305,20 @@ PresenceSnapshot buildSnapshot(const QString &room, bool resync, const QList<Mem
     // States of non-members are dropped; usually there are none, and the object stays shared.
     snapshot.states = states;
     QStringList strangers;
-    for (auto s = states.constBegin(); s != states.constEnd(); ++s) {
-        if (!members.contains(s.key()))
-            strangers.append(s.key());
+    const auto checkOwners = [&](const QStringList &ids) {
+        for (const QString &id : ids) {
+            if (states.contains(id) && !members.contains(id))
+                strangers.append(id);
+        }
+    };
+    if (statesToCheck) {
+        checkOwners(*statesToCheck);
+        checkOwners(excludedIds);
+    } else {
+        for (auto s = states.constBegin(); s != states.constEnd(); ++s) {
+            if (!members.contains(s.key()))
+                strangers.append(s.key());
+        }
     }
     for (const QString &id : std::as_const(strangers))
         snapshot.states.remove(id);

@@ -58,6 +58,11 @@ struct RoomSetReading {
     QJsonObject states;                         // connection id -> state, oversized ones dropped
     QList<Oversized> oversized;                 // in the order found
     bool pristine = true;                       // members begins with exactly the server's list
+    // With a presence set whose every id (ours aside) was listed, a state can belong to a
+    // non-member only if its key is outside that set, is ours, or is an id dropped later (a
+    // leave in flight, an excluded id): statesToCheck holds the first two, and a caller that
+    // drops ids adds them. Unset: every state's owner is checked.
+    std::optional<QStringList> statesToCheck;
 };
 
 // subscribeReply: rt/subscribe-presence's {present: [{id, metadata}], states}. presenceReply:
@@ -84,12 +89,14 @@ void overlayStates(QJsonObject &states, const QHash<QString, QJsonValue> &newer)
 // metadata from knownMetadata where the server had none, and only members' states. members
 // receives the ids listed; candidateIds are the candidates' ids (RoomSetReading::ids), handed on
 // as they are when nobody is excluded. serverList is handed on when the result begins with
-// exactly that list.
+// exactly that list. statesToCheck (RoomSetReading's): the only states whose owner is looked up;
+// the excluded ids are added to them here.
 using IdPredicate = std::function<bool(const QString &connectionId)>;
 using MetadataLookup = std::function<std::optional<QJsonValue>(const QString &connectionId)>;
 PresenceSnapshot buildSnapshot(const QString &room, bool resync, const QList<MemberInfo> &candidates,
                                const QJsonObject &states, const QJsonArray &serverList, bool pristine,
                                const IdPredicate &excluded, const MetadataLookup &knownMetadata,
-                               QSet<QString> candidateIds, QSet<QString> &members);
+                               QSet<QString> candidateIds, QSet<QString> &members,
+                               const std::optional<QStringList> &statesToCheck = std::nullopt);
 
 } // namespace Hallway

@@ -13,6 +13,7 @@
 
 #include <QJsonArray>
 #include <QJsonObject>
+#include <QRandomGenerator>
 #include <QSignalSpy>
 #include <QTest>
 
@@ -26,11 +27,12 @@ QJsonObject member(const QString &id)
     return QJsonObject{{"id", id}, {"metadata", QJsonObject{{"userId", id.left(1)}, {"username", id}}}};
 }
 
-QByteArray update(const QString &type, const QString &id, qint64 timestamp)
+QByteArray update(const QString &type, const QString &id, qint64 timestamp, const QJsonValue &state = {})
 {
-    return Frame::encodePush(QStringLiteral("rt/presence-update"),
-                             QJsonObject{{"type", type}, {"connectionId", id}, {"roomName", kRoom},
-                                         {"timestamp", double(timestamp)}});
+    QJsonObject payload{{"type", type}, {"connectionId", id}, {"roomName", kRoom}, {"timestamp", double(timestamp)}};
+    if (!state.isUndefined())
+        payload.insert("state", state);
+    return Frame::encodePush(QStringLiteral("rt/presence-update"), payload);
 }
 
 // The server side of the test: requests the core sent, answered in order by command.
@@ -58,8 +60,9 @@ public:
         return false;
     }
 
-    // The core's snapshot requests, answered with this room set (presence set = the same ids).
-    bool answerSnapshot(const QStringList &ids)
+    // The core's snapshot requests, answered with this room set (presence set = the same ids)
+    // and these states.
+    bool answerSnapshot(const QStringList &ids, const QJsonObject &states = {})
     {
         QJsonArray roomSet;
         QJsonArray presenceSet;
@@ -67,8 +70,8 @@ public:
             roomSet.append(member(id));
             presenceSet.append(id);
         }
-        return answer(QStringLiteral("rt/subscribe-presence"), QJsonObject{{"success", true}, {"present", roomSet}, {"states", QJsonObject()}})
-            && answer(QStringLiteral("rt/get-presence-state"), QJsonObject{{"success", true}, {"present", presenceSet}, {"states", QJsonObject()}});
+        return answer(QStringLiteral("rt/subscribe-presence"), QJsonObject{{"success", true}, {"present", roomSet}, {"states", states}})
+            && answer(QStringLiteral("rt/get-presence-state"), QJsonObject{{"success", true}, {"present", presenceSet}, {"states", states}});
     }
 
     void answerLookups()
@@ -124,9 +127,9 @@ class TestClientCore : public QObject
         QVERIFY(done);
     }
 
-    void push(const QString &type, const QString &id, qint64 timestamp)
+    void push(const QString &type, const QString &id, qint64 timestamp, const QJsonValue &state = {})
     {
-        m_core->connection()->processIncoming(update(type, id, timestamp));
+        m_core->connection()->processIncoming(update(type, id, timestamp, state));
         m_server->answerLookups();
     }
 
@@ -183,16 +186,23 @@ private Q_SLOTS:
         QCOMPARE(roomMembers(), coreMembers());
     }
 
+    // A leave in flight wins over the snapshot, and takes the leaver's state with it; a state
+    // in flight from someone who is no member is not kept either.
     void leaveDuringSnapshotWins()
     {
         start({"me1", "a1"});
         bool done = false;
+        QSignalSpy snapshots(m_core.get(), &ClientCore::presenceSnapshot);
         m_core->subscribePresence(kRoom, [&done](const QJsonValue &, const RtError &e) { done = e.isNull(); });
         push("leave", "a1", 500); // while the snapshot is in flight
-        QVERIFY(m_server->answerSnapshot({"me1", "a1"}));
+        push("state", "x1", 510, QJsonObject{{"status", "busy"}});
+        const QJsonObject away{{"status", "away"}};
+        QVERIFY(m_server->answerSnapshot({"me1", "a1"}, QJsonObject{{"me1", away}, {"a1", away}}));
         QVERIFY(done);
         QCOMPARE(coreMembers(), (QStringList{"me1"}));
         QCOMPARE(roomMembers(), coreMembers());
+        QCOMPARE(snapshots.count(), 1);
+        QCOMPARE(snapshots.at(0).at(0).value<PresenceSnapshot>().states.keys(), QStringList{"me1"});
     }
 
     void readRoomSetCutsGhostsNotSelf()
@@ -266,6 +276,75 @@ private Q_SLOTS:
         QCOMPARE(r.states.keys(), QStringList{"c1"});
         // Metadata is kept for every id listed once, the ghost's too (twice: it was read twice).
         QCOMPARE(r.metadata.size(), expected.size() + 2);
+    }
+
+    // With a presence set that the list covers, only the states whose keys the set does not
+    // vouch for (and the excluded ids') have their owners looked up. On random rooms (ghosts,
+    // repeats, empty ids, ours listed or not, in the set or not, strangers' states, exclusions,
+    // lists of both readers' sizes) the states kept are exactly the members', as when every
+    // owner is looked up.
+    void snapshotChecksOnlyUnvouchedStatesOwners()
+    {
+        QRandomGenerator rng(20261202);
+        const QString self = QStringLiteral("me1");
+        int checkedFew = 0;
+        for (int trial = 0; trial < 400; ++trial) {
+            const int size = trial % 50 == 0 ? 5000 : 1 + int(rng.bounded(30));
+            const auto id = [](int i) { return QStringLiteral("c%1").arg(i); };
+            QJsonArray present;
+            QSet<QString> presence;
+            for (int i = 0; i < size; ++i) {
+                if (rng.bounded(10) > 0) {
+                    present.append(id(i));
+                    presence.insert(id(i));
+                }
+            }
+            if (rng.bounded(2))
+                present.append(self);
+            const bool covers = rng.bounded(3) > 0;
+            QJsonArray list;
+            for (const QJsonValue &v : std::as_const(present)) {
+                if (covers || rng.bounded(8) > 0)
+                    list.append(member(v.toString()));
+                if (rng.bounded(20) == 0)
+                    list.append(member(v.toString())); // a repeat
+            }
+            if (rng.bounded(3) == 0)
+                list.append(member(self)); // ours, whether the set has it or not
+            if (rng.bounded(3) == 0)
+                list.append(member(QStringLiteral("ghost%1").arg(rng.bounded(3))));
+            if (rng.bounded(10) == 0)
+                list.append(QJsonObject{{"id", ""}});
+            QJsonObject states;
+            for (int k = 0; k < size / 2 + 3; ++k) {
+                const quint32 pick = rng.bounded(10);
+                const QString owner = pick == 0 ? self : pick == 1 ? QStringLiteral("ghost%1").arg(rng.bounded(3))
+                                    : pick == 2 ? QStringLiteral("stranger%1").arg(k) : id(int(rng.bounded(size)));
+                states.insert(owner, QJsonObject{{"status", "away"}});
+            }
+            const QJsonObject sub{{"present", list}, {"states", states}};
+            const QJsonObject enter{{"present", present}};
+            const RoomSetReading r = readRoomSet(sub, enter, presenceIds(enter), true, self, 0);
+            QSet<QString> excludedIds;
+            if (rng.bounded(4) == 0 && !r.members.isEmpty())
+                excludedIds.insert(r.members.at(int(rng.bounded(r.members.size()))).connectionId);
+            const auto excluded = [&](const QString &id) { return excludedIds.contains(id); };
+            const auto noMetadata = [](const QString &) -> std::optional<QJsonValue> { return std::nullopt; };
+            QSet<QString> fewMembers;
+            QSet<QString> allMembers;
+            const PresenceSnapshot few = buildSnapshot(kRoom, false, r.members, r.states, list, r.pristine, excluded,
+                                                       noMetadata, r.ids, fewMembers, r.statesToCheck);
+            const PresenceSnapshot all = buildSnapshot(kRoom, false, r.members, r.states, list, r.pristine, excluded,
+                                                       noMetadata, r.ids, allMembers);
+            checkedFew += r.statesToCheck ? 1 : 0;
+            QCOMPARE(fewMembers, allMembers);
+            QCOMPARE(few.states, all.states);
+            for (auto it = all.states.constBegin(); it != all.states.constEnd(); ++it)
+                QVERIFY(allMembers.contains(it.key()));
+            for (auto it = r.states.constBegin(); it != r.states.constEnd(); ++it)
+                QCOMPARE(all.states.contains(it.key()), allMembers.contains(it.key()));
+        }
+        QVERIFY2(checkedFew > 150, qPrintable(QStringLiteral("covered sets: %1").arg(checkedFew)));
     }
 
     // A snapshot's metadata goes into the cache as a list and is hashed on first use: what
