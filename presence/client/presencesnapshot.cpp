@@ -2,6 +2,7 @@
 #include "logging.h"
 
 #include <algorithm>
+#include <atomic>
 #include <future>
 
 namespace Hallway {
@@ -162,13 +163,10 @@ struct MetadataPass {
     QList<QJsonValue> metadata; // per entry; null where oversized
     std::vector<bool> oversized;
     QStringList tooBigStates;
-    QStringList outsidePresenceSet; // states' keys the presence set does not hold, and ours
 };
 
-// The metadata, the states' sizes, and (with a presence set) which states' keys it does not
-// vouch for. Only reads; the set was hashed before the list arrived.
-MetadataPass readMetadata(const QJsonArray &serverList, const QJsonObject &states, qint64 maxItemBytes,
-                          const QSet<QString> &presenceSet, bool havePresenceSet, const QString &self)
+// The metadata and the states' sizes: JSON walks only, no hashing.
+MetadataPass readMetadata(const QJsonArray &serverList, const QJsonObject &states, qint64 maxItemBytes)
 {
     const qsizetype n = serverList.size();
     MetadataPass pass;
@@ -185,14 +183,41 @@ MetadataPass readMetadata(const QJsonArray &serverList, const QJsonObject &state
     for (auto it = states.constBegin(); it != states.constEnd(); ++it) { // const: no detach of the reply's object
         if (jsonExceeds(it.value(), maxItemBytes))
             pass.tooBigStates.append(it.key());
-        if (havePresenceSet) {
-            const QString key = it.key();
-            if (key == self || !presenceSet.contains(key))
-                pass.outsidePresenceSet.append(key);
-        }
     }
     return pass;
 }
+
+// The states' keys a presence set does not vouch for: outside it, or ours. Taken in chunks by
+// whichever reader is free first (the ids pass and the metadata pass rarely end together).
+class UnvouchedStates
+{
+public:
+    UnvouchedStates(const QJsonObject &states, const QSet<QString> &presenceSet, const QString &self)
+        : m_states(states), m_presenceSet(presenceSet), m_self(self)
+    {
+    }
+    void takeChunks(QStringList &out)
+    {
+        constexpr qsizetype kChunk = 512;
+        for (;;) {
+            const qsizetype from = m_next.fetch_add(kChunk);
+            if (from >= m_states.size())
+                return;
+            const auto end = m_states.constBegin() + qMin(from + kChunk, m_states.size());
+            for (auto it = m_states.constBegin() + from; it != end; ++it) {
+                const QString key = it.key();
+                if (key == m_self || !m_presenceSet.contains(key))
+                    out.append(key);
+            }
+        }
+    }
+
+private:
+    const QJsonObject &m_states;
+    const QSet<QString> &m_presenceSet;
+    const QString &m_self;
+    std::atomic<qsizetype> m_next{0};
+};
 
 // Lists this long are read by two threads at once: the ids on the calling thread, the metadata
 // and the states' sizes on a short-lived one. Both only read the parsed reply.
@@ -212,15 +237,26 @@ RoomSetReading readRoomSet(const QJsonObject &subscribeReply, const QJsonObject 
 
     IdsPass ids;
     MetadataPass meta;
+    UnvouchedStates unvouched(states, presenceSet, self);
+    QStringList outsideSet;
     if (n < kReadInTwoFrom) {
         ids = readIds(serverList, presenceSet, havePresenceSet, self);
-        meta = readMetadata(serverList, states, maxItemBytes, presenceSet, havePresenceSet, self);
+        meta = readMetadata(serverList, states, maxItemBytes);
+        if (havePresenceSet)
+            unvouched.takeChunks(outsideSet);
     } else {
+        QStringList outsideSetToo;
         auto second = std::async(std::launch::async, [&] {
-            return readMetadata(serverList, states, maxItemBytes, presenceSet, havePresenceSet, self);
+            MetadataPass pass = readMetadata(serverList, states, maxItemBytes);
+            if (havePresenceSet)
+                unvouched.takeChunks(outsideSetToo);
+            return pass;
         });
         ids = readIds(serverList, presenceSet, havePresenceSet, self);
+        if (havePresenceSet)
+            unvouched.takeChunks(outsideSet);
         meta = second.get();
+        outsideSet.append(outsideSetToo);
     }
 
     RoomSetReading r;
@@ -248,7 +284,7 @@ RoomSetReading readRoomSet(const QJsonObject &subscribeReply, const QJsonObject 
         r.states.remove(id);
     }
     if (ids.listsPresenceSet)
-        r.statesToCheck = std::move(meta.outsidePresenceSet);
+        r.statesToCheck = std::move(outsideSet);
     return r;
 }
 

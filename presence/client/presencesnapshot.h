@@ -76,7 +76,8 @@ RoomSetReading readRoomSet(const QJsonObject &subscribeReply, const QJsonObject 
 // The same with the presence set's ids read beforehand (presenceIds): that reply usually comes
 // well before the member list, so the set is ready when the list arrives. A list of thousands
 // is read by two threads at once: the ids (hashing) on the calling thread, the metadata and the
-// states' sizes (JSON walks) on a short-lived thread of its own.
+// states' sizes (JSON walks) on a short-lived thread of its own; then both check the states'
+// keys against the presence set, in chunks, until none are left.
 RoomSetReading readRoomSet(const QJsonObject &subscribeReply, const QJsonObject &presenceReply,
                            const QSet<QString> &presenceSet, bool havePresenceSet, const QString &self,
                            qint64 maxItemBytes);
