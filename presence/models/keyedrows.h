@@ -33,11 +33,35 @@ public:
         return int(std::lower_bound(m_orders.cbegin(), m_orders.cend(), *it) - m_orders.cbegin());
     }
 
-    void append(const QString &key, T value)
+    void append(const QString &key, T value) { append(key, std::make_unique<T>(std::move(value))); }
+    void append(const QString &key, std::unique_ptr<T> row)
     {
         m_order.insert(key, ++m_next);
         m_orders.push_back(m_next);
-        m_rows.push_back(std::make_unique<T>(std::move(value)));
+        m_rows.push_back(std::move(row));
+    }
+
+    // The rows themselves, in order, leaving this empty: to move them into other rows as they are.
+    std::vector<std::unique_ptr<T>> takeRows()
+    {
+        std::vector<std::unique_ptr<T>> rows = std::move(m_rows);
+        clear();
+        return rows;
+    }
+
+    // The row with this key; made by make() and appended when there is none. One hash
+    // operation either way (a caller that looked first and then appended would hash twice).
+    template<typename Make>
+    T &findOrAppend(const QString &key, Make make)
+    {
+        const qsizetype before = m_order.size();
+        quint64 &order = m_order[key];
+        if (m_order.size() == before)
+            return *m_rows[size_t(std::lower_bound(m_orders.cbegin(), m_orders.cend(), order) - m_orders.cbegin())];
+        order = ++m_next;
+        m_orders.push_back(order);
+        m_rows.push_back(std::make_unique<T>(make()));
+        return *m_rows.back();
     }
 
     // Grows by at least half the capacity: callers reserve before each of many inserted

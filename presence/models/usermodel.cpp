@@ -315,22 +315,15 @@ UserModel::Prebuilt UserModel::prebuildPeople(const QList<MemberModel::Member> &
     Prebuilt out;
     out.groupBy = groupBy;
     out.connections = int(rows.size());
-    std::vector<Person> people;
-    people.reserve(size_t(rows.size()));
-    QHash<QString, qsizetype> index; // key -> index in people
-    index.reserve(rows.size());
+    out.rows.reserve(int(rows.size()));
     for (qsizetype i = 0; i < rows.size(); ++i) {
         const MemberModel::Member &m = rows.at(i);
         const bool self = !selfId.isEmpty() && m.connectionId == selfId;
-        groupDevice(people, index, groupingKey(m, groupBy), m,
+        groupDevice(out.rows, groupingKey(m, groupBy), m,
                     Device{m.connectionId, m.status, m.typing, self, m.state.toObject(), seqBase + quint64(i) + 1});
     }
-    out.rows.reserve(int(people.size()));
-    for (Person &p : people) {
-        recompute(p, nullptr);
-        const QString key = p.key;
-        out.rows.append(key, std::move(p));
-    }
+    for (int row = 0; row < out.rows.size(); ++row)
+        recompute(out.rows[row], nullptr);
     return out;
 }
 
@@ -433,10 +426,8 @@ void UserModel::onRowsInserted(const QModelIndex &parent, int first, int last)
     // in as one inserted range; devices of people already listed then update them. The online
     // count changes once for the range, not once a person.
     QList<QPair<int, QString>> known;
-    std::vector<Person> fresh;
-    fresh.reserve(size_t(last - first + 1));
-    QHash<QString, qsizetype> freshIndex; // key -> index in fresh
-    freshIndex.reserve(last - first + 1);
+    KeyedRows<Person> fresh;
+    fresh.reserve(last - first + 1);
     for (int r = first; r <= last; ++r) {
         const MemberModel::Member &m = m_source->at(r);
         QString key = keyFor(m);
@@ -445,18 +436,17 @@ void UserModel::onRowsInserted(const QModelIndex &parent, int first, int last)
             continue;
         }
         m_connKey.insert(m.connectionId, key);
-        groupDevice(fresh, freshIndex, std::move(key), m,
-                    Device{m.connectionId, m.status, m.typing, m.isSelf, m.state.toObject(), m.stateSeq});
+        groupDevice(fresh, key, m, Device{m.connectionId, m.status, m.typing, m.isSelf, m.state.toObject(), m.stateSeq});
     }
-    if (!fresh.empty()) {
+    if (!fresh.isEmpty()) {
         const int firstRow = m_rows.size();
         int available = 0;
-        beginInsertRows(QModelIndex(), firstRow, firstRow + int(fresh.size()) - 1);
-        m_rows.reserve(firstRow + int(fresh.size()));
-        for (Person &p : fresh) {
-            recompute(p, nullptr);
-            available += isAvailable(p) ? 1 : 0;
-            const QString key = p.key;
+        beginInsertRows(QModelIndex(), firstRow, firstRow + fresh.size() - 1);
+        m_rows.reserve(firstRow + fresh.size());
+        for (std::unique_ptr<Person> &p : fresh.takeRows()) {
+            recompute(*p, nullptr);
+            available += isAvailable(*p) ? 1 : 0;
+            const QString key = p->key;
             m_rows.append(key, std::move(p));
         }
         endInsertRows();
@@ -500,22 +490,21 @@ void UserModel::onDataChanged(const QModelIndex &topLeft, const QModelIndex &bot
 
 // A device into its person among people made in order of their first device: a new person for
 // a new key, else another device (the identity its device last reported, empty values never win).
-void UserModel::groupDevice(std::vector<Person> &people, QHash<QString, qsizetype> &index, QString key,
-                            const MemberModel::Member &m, Device d)
+void UserModel::groupDevice(KeyedRows<Person> &people, const QString &key, const MemberModel::Member &m, Device d)
 {
-    const qsizetype before = index.size();
-    qsizetype &at = index[key];
-    if (index.size() > before) {
-        at = qsizetype(people.size());
-        Person p;
-        p.key = std::move(key);
-        p.name = m.name;
-        p.avatar = m.avatar;
+    bool made = false;
+    Person &p = people.findOrAppend(key, [&] {
+        made = true;
+        Person fresh;
+        fresh.key = key;
+        fresh.name = m.name;
+        fresh.avatar = m.avatar;
+        return fresh;
+    });
+    if (made) {
         p.devices.append(std::move(d));
-        people.push_back(std::move(p));
         return;
     }
-    Person &p = people[size_t(at)];
     QList<int> ignored;
     adoptIdentity(p, m, ignored);
     if (Device *same = deviceOf(p, d.connectionId))

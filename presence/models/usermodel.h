@@ -213,8 +213,7 @@ private:
     void noteAvailable(bool before, bool after);
 
     static void adoptIdentity(Person &p, const MemberModel::Member &m, QList<int> &changed);
-    static void groupDevice(std::vector<Person> &people, QHash<QString, qsizetype> &index, QString key,
-                            const MemberModel::Member &m, Device d);
+    static void groupDevice(KeyedRows<Person> &people, const QString &key, const MemberModel::Member &m, Device d);
     void onRowsInserted(const QModelIndex &parent, int first, int last);
     void onRowsAboutToBeRemoved(const QModelIndex &parent, int first, int last);
     void onDataChanged(const QModelIndex &topLeft, const QModelIndex &bottomRight, const QList<int> &roles);
