@@ -226,15 +226,19 @@ std::optional<MemberModel::Prebuilt> MemberModel::prebuild(const QList<Member> &
     out.selfId = selfId;
     out.rows.reserve(int(rows.size()));
     for (qsizetype i = 0; i < rows.size(); ++i) {
-        Member m = rows.at(i);
-        if (m.connectionId.isEmpty() || out.rows.contains(m.connectionId))
-            return std::nullopt;
-        m.stateSeq = seqBase + quint64(i) + 1;
-        m.isSelf = !selfId.isEmpty() && m.connectionId == selfId;
-        if (m.typing)
-            out.typing.append(m.connectionId);
-        const QString id = m.connectionId;
-        out.rows.append(id, std::move(m));
+        const QString &id = rows.at(i).connectionId;
+        bool added = false;
+        out.rows.findOrAppend(id, [&] {
+            added = true;
+            Member m = rows.at(i);
+            m.stateSeq = seqBase + quint64(i) + 1;
+            m.isSelf = !selfId.isEmpty() && id == selfId;
+            return m;
+        });
+        if (!added || id.isEmpty())
+            return std::nullopt; // a repeated or empty id: the usual way finds it out
+        if (rows.at(i).typing)
+            out.typing.append(id);
     }
     return out;
 }

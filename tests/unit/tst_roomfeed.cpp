@@ -216,6 +216,9 @@ private Q_SLOTS:
         QList<MemberModel::Member> twice = rows;
         twice.append(rows.first());
         QVERIFY(!MemberModel::prebuild(twice, 0, QString()));
+        QList<MemberModel::Member> unnamed = rows;
+        unnamed[3].connectionId.clear(); // an empty id: the same
+        QVERIFY(!MemberModel::prebuild(unnamed, 0, QString()));
     }
 };
 
