@@ -152,6 +152,14 @@ Pane {
                     // crawled at 400 px/s after the current row, which people inserted before it push
                     // thousands of rows down in a big room: frames at 60/s for minutes while idle.
                     highlightMoveDuration: 0
+                    // A new search shows its matches from the first. Typed letter by letter into
+                    // a big room, each narrowing removed the rows in sight, and the list was left
+                    // part way down the matches. Later: the proxy filters after it signals.
+                    Connections {
+                        target: sorted
+                        function onFilterTextChanged() { Qt.callLater(people.showFromTheFirst) }
+                    }
+                    function showFromTheFirst() { positionViewAtBeginning() }
                     boundsBehavior: Flickable.StopAtBounds
                     Accessible.role: Accessible.List
                     Accessible.name: qsTr("People in this room")

@@ -156,6 +156,34 @@ Item {
             tryVerify(() => headingsOf(list) === "Online,Away", 3000, headingsOf(list));
         }
 
+        // A search shows its matches from the first one, however many rows before them it hid
+        // (typed letter by letter into a big room, the list had stayed part way down the matches).
+        function test_searchShowsItsMatchesFromTheFirst() {
+            const users = createTemporaryObject(emptyPeople, root);
+            const panel = createTemporaryObject(peoplePanelComponent, root, { users: users });
+            // As a big room loads: in ranges, a frame apart. Some people have two devices:
+            // taller rows, so the list can only estimate where the rows it has not made are.
+            for (let i = 0; i < 2000; ++i) {
+                const p = Object.assign(person(i), { name: "Ada " + (1000 + i), connections: i % 3 === 0 ? 2 : 1 });
+                users.append(i % 4 === 3 ? Object.assign(p, { name: "Ada " + (1000 + i) + " (Design)" }) : p);
+                if (i % 250 === 249)
+                    wait(20);
+            }
+            const list = listOf(panel);
+            tryVerify(() => list.count === 2000);
+            for (const text of ["d", "de", "des", "desi", "design"]) {
+                panel.filterText = text;
+                wait(20); // typed: a frame or so apart
+            }
+            tryVerify(() => list.count === 500);
+            list.forceLayout();
+            tryVerify(() => list.contentY === list.originY, 3000, "at the top: " + list.contentY + " vs " + list.originY);
+            const first = list.itemAtIndex(0);
+            verify(first !== null, "the first match is made");
+            compare(first.name, "Ada 1003 (Design)");
+            verify(first.y + first.height > list.contentY && first.y < list.contentY + list.height, "and in sight");
+        }
+
         function person(i) {
             return { userId: "p" + i, name: "Person " + (1000 + i), avatar: "", connections: 1, status: "online",
                      typing: false, isSelf: false, statusRank: 0, initials: "P", hue: i };
