@@ -34,12 +34,7 @@ public:
     }
 
     void append(const QString &key, T value) { append(key, std::make_unique<T>(std::move(value))); }
-    void append(const QString &key, std::unique_ptr<T> row)
-    {
-        m_order.insert(key, ++m_next);
-        m_orders.push_back(m_next);
-        m_rows.push_back(std::move(row));
-    }
+    void append(const QString &key, std::unique_ptr<T> row) { m_order.insert(key, pushRow(std::move(row))); }
 
     // The rows themselves, in order, leaving this empty: to move them into other rows as they are.
     std::vector<std::unique_ptr<T>> takeRows()
@@ -58,9 +53,7 @@ public:
         quint64 &order = m_order[key];
         if (m_order.size() == before)
             return *m_rows[size_t(std::lower_bound(m_orders.cbegin(), m_orders.cend(), order) - m_orders.cbegin())];
-        order = ++m_next;
-        m_orders.push_back(order);
-        m_rows.push_back(std::make_unique<T>(make()));
+        order = pushRow(std::make_unique<T>(make()));
         return *m_rows.back();
     }
 
@@ -108,6 +101,14 @@ public:
     const_iterator end() const { return const_iterator(m_rows.cend()); }
 
 private:
+    // A row at the end, with the next order number (returned; the caller files it by key).
+    quint64 pushRow(std::unique_ptr<T> row)
+    {
+        m_orders.push_back(++m_next);
+        m_rows.push_back(std::move(row));
+        return m_next;
+    }
+
     QHash<QString, quint64> m_order;            // key -> order number
     std::vector<quint64> m_orders;              // order number of each row, ascending
     std::vector<std::unique_ptr<T>> m_rows;     // the rows, in display order
